@@ -1,0 +1,51 @@
+/**
+ * The remote port: a shared, eventually consistent file store (Dropbox, its
+ * emulator, a folder, memory). Paths are absolute (`/pool/devices/a.json`) and
+ * compared case-insensitively; metadata always reports them in lower case.
+ * Failures are thrown as the typed errors of `errors.ts`.
+ */
+
+/** What the store knows about one file. */
+export interface BlobMeta {
+  /** Absolute path, lower case. */
+  path: string
+  /** Opaque revision, changes on every write of different content. */
+  rev: string
+  /** Size in bytes. */
+  size: number
+  /** Dropbox content hash (hex), see `contentHash()`. */
+  contentHash: string
+  /** Present in cursor listings when the file was deleted since the cursor. */
+  deleted?: true
+}
+
+/** How `put` treats an existing file at the path. */
+export type PutMode = 'add' | 'overwrite' | { update: string }
+
+/** A remote, shared, eventually consistent file store. */
+export interface BlobStore {
+  /**
+   * Writes a file. Mode `add` fails with `ConflictError` if the path holds
+   * different bytes and succeeds without change if it holds identical bytes,
+   * so a retried upload is harmless. Mode `{ update: rev }` fails with
+   * `ConflictError` unless the file is at `rev` (compare-and-swap).
+   */
+  put(path: string, data: Uint8Array, mode: PutMode): Promise<BlobMeta>
+  /** Reads a file, or `undefined` when there is none. */
+  get(path: string): Promise<{ data: Uint8Array; meta: BlobMeta } | undefined>
+  /**
+   * Lists files under `prefix`, recursively. Without a cursor: every file that
+   * exists (never deletions). With a cursor from an earlier call: only what
+   * changed since, deletions included. Throws `CursorResetError` when the
+   * cursor is no longer valid. Never returns a partial listing.
+   */
+  list(prefix: string, cursor?: string): Promise<{ entries: BlobMeta[]; cursor: string }>
+  /** Deletes files; paths that do not exist are ignored. */
+  delete(paths: string[]): Promise<void>
+  /**
+   * Waits until something under the cursor's prefix changes: resolves `true`
+   * then, `false` on the store's own timeout, and rejects with an `AbortError`
+   * when `signal` aborts. Optional: without it the engine polls.
+   */
+  watch?(cursor: string, signal: AbortSignal): Promise<boolean>
+}

@@ -1,0 +1,103 @@
+/**
+ * The typed errors that cross the ports. Adapters translate their own failures
+ * into these, so the engine decides retry, backoff and status messages once for
+ * every store. Not-found is a value (`undefined`), never an error, except where
+ * an operation needs the thing to exist.
+ */
+
+/** Options shared by every y-dropbox error. */
+export interface YDropboxErrorOptions {
+  /** The underlying failure, kept for debugging. */
+  cause?: unknown
+}
+
+/** Base class of every error y-dropbox throws on purpose. */
+export class YDropboxError extends Error {
+  constructor(message: string, options?: YDropboxErrorOptions) {
+    super(`y-dropbox: ${message}`, options)
+    this.name = new.target.name
+  }
+}
+
+/** A write found different bytes (mode `add`) or another revision (mode `update`) at the path. */
+export class ConflictError extends YDropboxError {
+  constructor(
+    /** The path that holds something else. */
+    readonly path: string,
+    message = `${path} already holds different content; it was not overwritten`,
+    options?: YDropboxErrorOptions,
+  ) {
+    super(message, options)
+  }
+}
+
+/** An operation needed a file or folder that does not exist. */
+export class NotFoundError extends YDropboxError {
+  constructor(
+    /** The missing path. */
+    readonly path: string,
+    message = `${path} does not exist`,
+    options?: YDropboxErrorOptions,
+  ) {
+    super(message, options)
+  }
+}
+
+/** The store asked us to slow down; retry after `retryAfterMs`. */
+export class RateLimitError extends YDropboxError {
+  constructor(
+    /** How long the store asked us to wait, in milliseconds. */
+    readonly retryAfterMs: number,
+    message = `rate limited, retry in ${Math.ceil(retryAfterMs / 1000)} s`,
+    options?: YDropboxErrorOptions,
+  ) {
+    super(message, options)
+  }
+}
+
+/** Credentials are missing, expired beyond refresh, or revoked: the user must link again. */
+export class AuthError extends YDropboxError {}
+
+/** The remote account is full: the user must free space. */
+export class QuotaError extends YDropboxError {}
+
+/** A passing failure (network, 5xx, timeout): retrying later is expected to work. */
+export class TransientError extends YDropboxError {}
+
+/** A listing cursor is no longer valid: list again from scratch. */
+export class CursorResetError extends YDropboxError {}
+
+/** Bytes read back do not form a valid y-dropbox blob (bad magic, checksum, truncation...). */
+export class CorruptBlobError extends YDropboxError {
+  constructor(
+    message: string,
+    /** The remote or local path the bytes came from, when known. */
+    readonly path?: string,
+    options?: YDropboxErrorOptions,
+  ) {
+    super(path ? `${message} (${path})` : message, options)
+  }
+}
+
+/** A blob, pool or manifest was written by a newer format than this version understands. */
+export class UnsupportedVersionError extends YDropboxError {
+  constructor(
+    /** What was being read, e.g. `blob` or `pool.json`. */
+    readonly what: string,
+    /** The version found. */
+    readonly found: number,
+    /** The newest version this build reads. */
+    readonly supported: number,
+    options?: YDropboxErrorOptions,
+  ) {
+    super(
+      `${what} uses format version ${found}, but this version of y-dropbox reads up to version ${supported}; update the app on this device`,
+      options,
+    )
+  }
+}
+
+/** True for failures that are worth retrying later with backoff. */
+export function isRetryable(error: unknown): error is TransientError | RateLimitError {
+  return error instanceof TransientError || error instanceof RateLimitError
+}

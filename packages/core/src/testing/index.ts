@@ -1,0 +1,5 @@
+/**
+ * @packageDocumentation
+ * Conformance suites every store adapter runs (vitest).
+ */
+export {}
