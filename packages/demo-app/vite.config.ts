@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vite'
+
+/**
+ * Vite configuration of the demo app. JSX is compiled by Oxc for Preact. The emulator's URL reaches
+ * the app as `import.meta.env.VITE_EMULATOR_URL` (set by `npm run demo` and the browser tests);
+ * `VITE_DROPBOX_APP_KEY` switches the app to real Dropbox.
+ */
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  server: { host: '127.0.0.1', strictPort: false },
+  build: {
+    rollupOptions: {
+      input: {
+        app: fileURLToPath(new URL('index.html', import.meta.url)),
+        qa: fileURLToPath(new URL('qa.html', import.meta.url)),
+      },
+    },
+  },
+})
