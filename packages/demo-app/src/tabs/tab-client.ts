@@ -1,0 +1,235 @@
+/**
+ * The tab side of the tab protocol, in every tab (the leader's own too): the diary index and device
+ * state as the leader broadcasts them, replicas of the documents this tab shows (synced with the
+ * leader's live documents by y-protocols messages), and remote procedure calls to the leader.
+ * Replicas outlive a leader: when the leader tab closes, the next leader receives their state, so
+ * an edit made in any tab is never lost.
+ */
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { ObservableV2 } from 'lib0/observable'
+import * as sync from 'y-protocols/sync'
+import * as Y from 'yjs'
+import { DiaryIndex } from '../model/diary-index.ts'
+import type { TabBus } from './bus.ts'
+import { type DownMessage, RemoteCallError, type TabMessage, type UpMessage } from './protocol.ts'
+
+/** Events of a `TabClient`. */
+export type TabClientEvents<S> = {
+  /** The device state changed. */
+  state: (state: S) => void
+  /** The diary index changed. */
+  list: () => void
+  /** Open documents were superseded: handles are stale, open them again. */
+  reset: () => void
+  /** A tab (maybe this one) became the leader. */
+  leader: (tabId: string) => void
+}
+
+/** An open replica. Release it when the view closes. */
+export interface DocHandle {
+  /** The replica; edit it like any Y.Doc. */
+  readonly doc: Y.Doc
+  /** Resolves once the replica holds the leader's state (or at once when it already does). */
+  readonly synced: Promise<void>
+  /** Stops syncing this replica when no other view holds it. */
+  release(): void
+}
+
+interface Replica {
+  doc: Y.Doc
+  refs: number
+  synced: Promise<void>
+  markSynced: () => void
+}
+
+interface PendingCall {
+  resolve: (value: unknown) => void
+  reject: (error: Error) => void
+  sent: boolean
+  message: Extract<UpMessage, { t: 'call' }>
+}
+
+/** One tab's view of the device: index, state, replicas, calls. */
+export class TabClient<S> extends ObservableV2<TabClientEvents<S>> {
+  /** Every entry of the diary, sorted and searchable. */
+  readonly index = new DiaryIndex()
+  /** The device state, once the leader sent it. */
+  state: S | undefined
+  /** The leader's tab id, once known. */
+  leader: string | undefined
+  /** Generation of documents; bumped when every document is superseded. */
+  generation = 0
+  private readonly replicas = new Map<string, Replica>()
+  private readonly calls = new Map<number, PendingCall>()
+  private nextCall = 1
+  private readonly unlisten: () => void
+
+  constructor(
+    /** This tab's id. */
+    readonly tabId: string,
+    /** The bus to the tabs of this profile. */
+    private readonly bus: TabBus<TabMessage<S>>,
+  ) {
+    super()
+    this.unlisten = bus.listen((m) => {
+      if (m.dir === 'down' && (!('to' in m) || m.to === undefined || m.to === tabId)) this.onMessage(m)
+    })
+    this.bus.post({ dir: 'up', t: 'hello', from: tabId })
+  }
+
+  /**
+   * Opens a replica of entry `id` (created if new). Edits made to it reach the leader, the engine
+   * and the other tabs; theirs arrive in it.
+   */
+  open(id: string): DocHandle {
+    let replica = this.replicas.get(id)
+    if (!replica) {
+      replica = this.createReplica(id)
+      this.replicas.set(id, replica)
+    }
+    replica.refs++
+    const r = replica
+    let released = false
+    return {
+      doc: r.doc,
+      synced: r.synced,
+      release: () => {
+        if (released) return
+        released = true
+        if (--r.refs > 0 || this.replicas.get(id) !== r) return
+        this.replicas.delete(id)
+        r.doc.destroy()
+      },
+    }
+  }
+
+  /** Calls `method` on the leader and resolves with its answer; waits for a leader if there is none. */
+  call<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
+    const id = this.nextCall++
+    const message: PendingCall['message'] = { dir: 'up', t: 'call', from: this.tabId, id, method, args }
+    return new Promise<T>((resolve, reject) => {
+      const pending: PendingCall = { resolve: resolve as (v: unknown) => void, reject, sent: false, message }
+      this.calls.set(id, pending)
+      if (this.leader !== undefined) this.sendCall(pending)
+    })
+  }
+
+  /** Stops syncing; pending calls are rejected. */
+  override destroy(): void {
+    this.unlisten()
+    for (const call of this.calls.values())
+      call.reject(new Error('This tab is closing; the call was not made'))
+    this.calls.clear()
+    for (const r of this.replicas.values()) r.doc.destroy()
+    this.replicas.clear()
+    super.destroy()
+  }
+
+  private onMessage(m: DownMessage<S>): void {
+    switch (m.t) {
+      case 'leader':
+        this.onLeader(m.from)
+        return
+      case 'state':
+        if (this.leader !== m.from) this.onLeader(m.from)
+        this.adoptGeneration(m.generation)
+        this.index.replaceAll(m.list)
+        this.state = m.state
+        this.emit('list', [])
+        this.emit('state', [m.state])
+        return
+      case 'docs':
+        if (this.index.upsert(m.items)) this.emit('list', [])
+        return
+      case 'status':
+        this.state = m.state
+        this.emit('state', [m.state])
+        return
+      case 'reset':
+        this.adoptGeneration(m.generation)
+        return
+      case 'y':
+        this.onSync(m)
+        return
+      case 'ret':
+        this.onReturn(m)
+        return
+    }
+  }
+
+  private onLeader(tabId: string): void {
+    if (this.leader === tabId) return
+    this.leader = tabId
+    // Calls sent to a leader that has gone may or may not have run: say so rather than run them twice.
+    for (const [id, call] of this.calls) {
+      if (!call.sent) continue
+      this.calls.delete(id)
+      call.reject(new Error('The tab that was syncing this device closed before answering; try again'))
+    }
+    for (const call of this.calls.values()) this.sendCall(call)
+    // Hand every replica's state to the new leader, and take what it has.
+    for (const [id, r] of this.replicas) this.sendStep1(id, r.doc)
+    this.emit('leader', [tabId])
+  }
+
+  private onSync(m: Extract<DownMessage<S>, { t: 'y' }>): void {
+    if (m.generation > this.generation) this.adoptGeneration(m.generation)
+    if (m.generation !== this.generation) return
+    const r = this.replicas.get(m.doc)
+    if (!r) return
+    const reply = encoding.createEncoder()
+    const type = sync.readSyncMessage(decoding.createDecoder(m.data), reply, r.doc, this)
+    if (encoding.length(reply) > 0) this.sendY(m.doc, encoding.toUint8Array(reply))
+    if (type === sync.messageYjsSyncStep2) r.markSynced()
+  }
+
+  private onReturn(m: Extract<DownMessage<S>, { t: 'ret' }>): void {
+    const call = this.calls.get(m.id)
+    if (!call) return
+    this.calls.delete(m.id)
+    if (m.ok) call.resolve(m.value)
+    else call.reject(new RemoteCallError(m.error))
+  }
+
+  private adoptGeneration(generation: number): void {
+    if (generation <= this.generation) return
+    this.generation = generation
+    // The documents were superseded (master downloaded): unsent replica edits are dropped with them.
+    for (const r of this.replicas.values()) r.doc.destroy()
+    this.replicas.clear()
+    this.emit('reset', [])
+  }
+
+  private createReplica(id: string): Replica {
+    const doc = new Y.Doc()
+    let markSynced: () => void = () => {}
+    const synced = new Promise<void>((resolve) => {
+      markSynced = resolve
+    })
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === this) return
+      const e = encoding.createEncoder()
+      sync.writeUpdate(e, update)
+      this.sendY(id, encoding.toUint8Array(e))
+    })
+    this.sendStep1(id, doc)
+    return { doc, refs: 0, synced, markSynced }
+  }
+
+  private sendStep1(id: string, doc: Y.Doc): void {
+    const e = encoding.createEncoder()
+    sync.writeSyncStep1(e, doc)
+    this.sendY(id, encoding.toUint8Array(e))
+  }
+
+  private sendY(doc: string, data: Uint8Array): void {
+    this.bus.post({ dir: 'up', t: 'y', from: this.tabId, generation: this.generation, doc, data })
+  }
+
+  private sendCall(call: PendingCall): void {
+    if (call.sent) return
+    call.sent = true
+    this.bus.post(call.message)
+  }
+}
