@@ -9,3 +9,14 @@ export type { BlobMeta, BlobStore, PutMode } from './blob-store.ts'
 export { contentHash, toHex } from './content-hash.ts'
 export * from './errors.ts'
 export type { LocalStore, LocalWrite } from './local-store.ts'
+export {
+  type BlobStoreMethod,
+  type BlobStoreStats,
+  MemoryBlobStore,
+  type MemoryBlobStoreOptions,
+  MemoryCloud,
+  type MemoryCloudOptions,
+  type MemoryFaults,
+  type MemoryFile,
+} from './stores/memory-blob-store.ts'
+export { MemoryLocalStore, type MemoryLocalStoreOptions } from './stores/memory-local-store.ts'
