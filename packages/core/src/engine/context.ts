@@ -1,0 +1,47 @@
+/** What the sync steps (push, pull, snapshots, maintenance) share. */
+import type { BlobStore } from '../blob-store.ts'
+import type { BlobCipher } from '../format/cipher.ts'
+import type { RemoteView } from '../remote/remote-view.ts'
+import type { EngineCore } from './core.ts'
+import type { SyncProgress } from './status.ts'
+
+/** The engine's remote half, handed to each sync step. */
+export interface SyncContext {
+  core: EngineCore
+  remote: BlobStore
+  view: RemoteView
+  /** Seals blobs when the pool is encrypted. */
+  cipher?: BlobCipher
+  /** Reports progress of long work (undefined clears it). */
+  progress(progress: SyncProgress | undefined): void
+  /** Reports a damaged remote file that was skipped. */
+  quarantined(path: string, error: unknown): void
+}
+
+/** Associated data of a log batch: binds the ciphertext to its place in the pool. */
+export function logAad(poolId: string, epoch: string, deviceId: string, seq: number): string {
+  return `log:${poolId}:${epoch}:${deviceId}:${seq}`
+}
+
+/** Associated data of a shard. */
+export function shardAad(poolId: string, epoch: string): string {
+  return `shard:${poolId}:${epoch}`
+}
+
+/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
+export async function mapConcurrent<T, R>(
+  items: T[],
+  limit: number,
+  task: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++
+      results[i] = await task(items[i]!, i)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}

@@ -1,0 +1,298 @@
+/**
+ * The engine's local half: device state, the document index, live documents,
+ * capturing edits and making them durable, and applying remote updates. Every
+ * read-modify-write of the LocalStore runs under `lock`, so a flush and a pull
+ * never interleave.
+ */
+import * as Y from 'yjs'
+import type { BlobEntry } from '../format/blob.ts'
+import { assertDocId, randomId } from '../ids.ts'
+import type { LocalStore, LocalWrite } from '../local-store.ts'
+import { PoolLayout } from '../remote/layout.ts'
+import type { NamedManifest } from '../remote/records.ts'
+import { DocIndex, type IndexEntry } from './doc-index.ts'
+import { type DocsEvent, SafeObservable, type SyncEngineEvents } from './events.ts'
+import { type DeviceState, decodeState, encodeJson, keys } from './local-state.ts'
+import { Mutex } from './mutex.ts'
+import type { ResolvedOptions } from './options.ts'
+
+/** Transaction origin of updates applied from other devices. */
+export const REMOTE_ORIGIN = Symbol('y-dropbox:remote')
+
+/** The map inside every document where the engine keeps its own fields. */
+export const META_MAP = 'y-dropbox'
+
+/** Local documents and durable state of one engine. */
+export class EngineCore {
+  readonly lock = new Mutex()
+  readonly index = new DocIndex()
+  readonly layout: PoolLayout
+  readonly events: SafeObservable<SyncEngineEvents>
+  /** Documents with changes not yet sealed into a batch (keys `p/...`). */
+  readonly pendingIds = new Set<string>()
+  /** Sealed batches waiting for upload: seq → document ids. */
+  readonly outbox = new Map<number, string[]>()
+  /** Coverage vectors of the snapshot manifests read in the current epoch. */
+  knownCoverage: Array<Record<string, number>> = []
+  /** Parsed snapshot manifests by path, with the rev they were read at. */
+  readonly manifestCache = new Map<string, { rev: string; manifest: NamedManifest }>()
+  readonly #queue = new Map<string, Uint8Array[]>()
+  readonly #live = new Map<string, { doc: Y.Doc; detach: () => void }>()
+  #flushTimer: ReturnType<typeof setTimeout> | undefined
+  #closed = false
+  /** Called after each flush that stored changes (the sync layer schedules a push). */
+  onLocalChange: () => void = () => {}
+
+  private constructor(
+    readonly store: LocalStore,
+    readonly options: ResolvedOptions,
+    public state: DeviceState,
+  ) {
+    this.layout = new PoolLayout(options.root)
+    this.events = new SafeObservable(options.onError)
+  }
+
+  /** Loads (or creates) the device state, the index and the outbox. */
+  static async load(store: LocalStore, options: ResolvedOptions): Promise<EngineCore> {
+    const raw = await store.get(keys.state)
+    const state: DeviceState = raw
+      ? decodeState(raw)
+      : {
+          format: 1,
+          deviceId: randomId(),
+          deviceName: 'This device',
+          active: false,
+          nextSeq: 1,
+          coverage: {},
+          quarantine: {},
+        }
+    if (options.deviceName !== undefined) state.deviceName = options.deviceName
+    const core = new EngineCore(store, options, state)
+    const bucketKeys = await store.keys(keys.indexPrefix)
+    const buckets = await Promise.all(bucketKeys.map((k) => store.get(k)))
+    for (const bytes of buckets) if (bytes) core.index.loadBucket(bytes)
+    for (const key of await store.keys(keys.pendingPrefix))
+      core.pendingIds.add(key.slice(keys.pendingPrefix.length))
+    if (!raw || options.deviceName !== undefined) await store.write([[keys.state, encodeJson(state)]])
+    return core
+  }
+
+  /** Number of documents whose changes are not on the remote yet. */
+  get pendingCount(): number {
+    const ids = new Set(this.pendingIds)
+    for (const id of this.#queue.keys()) ids.add(id)
+    for (const docIds of this.outbox.values()) for (const id of docIds) ids.add(id)
+    return ids.size
+  }
+
+  /** True when edits are captured but not yet written. */
+  get hasUnflushed(): boolean {
+    return this.#queue.size > 0
+  }
+
+  /** The live document, loading it from the store on first use. */
+  async doc(id: string): Promise<Y.Doc> {
+    assertDocId(id)
+    this.#assertOpen()
+    const open = this.#live.get(id)
+    if (open) return open.doc
+    return this.lock.run(async () => {
+      const again = this.#live.get(id)
+      if (again) return again.doc
+      const doc = new Y.Doc({ gc: true })
+      const stored = await this.store.get(keys.doc(id))
+      if (stored) Y.applyUpdate(doc, stored, REMOTE_ORIGIN)
+      for (const update of this.#queue.get(id) ?? []) Y.applyUpdate(doc, update, REMOTE_ORIGIN)
+      this.#attach(id, doc)
+      if (!stored && !this.index.get(id)) {
+        // A new document exists as soon as it is opened, even before its first edit.
+        this.index.set(id, { updatedAt: this.options.now(), deleted: false })
+        this.#queue.set(id, this.#queue.get(id) ?? [])
+        this.#scheduleFlush()
+      }
+      return doc
+    })
+  }
+
+  /** Ids of the documents opened through `doc()` and not destroyed. */
+  get liveIds(): string[] {
+    return [...this.#live.keys()]
+  }
+
+  /** Marks a document deleted (a flag in the document, so it syncs like an edit). */
+  async delete(id: string): Promise<void> {
+    assertDocId(id)
+    const doc = await this.doc(id)
+    doc.getMap(META_MAP).set('deleted', true)
+    await this.flush()
+  }
+
+  /** Writes every captured edit to the store; resolves when they are durable. */
+  async flush(): Promise<void> {
+    this.#assertOpen()
+    if (this.#flushTimer) clearTimeout(this.#flushTimer)
+    this.#flushTimer = undefined
+    await this.lock.run(() => this.#flushLocked())
+  }
+
+  async #flushLocked(): Promise<void> {
+    if (this.#queue.size === 0) return
+    const queued = [...this.#queue]
+    this.#queue.clear()
+    const writes: LocalWrite[] = []
+    const event: DocsEvent = { added: [], changed: [], deleted: [], origin: 'local' }
+    const now = this.options.now()
+    for (const [id, updates] of queued) {
+      const before = this.index.get(id)
+      const [stored, pending] = await Promise.all([
+        this.store.get(keys.doc(id)),
+        this.store.get(keys.pending(id)),
+      ])
+      const live = this.#live.get(id)?.doc
+      const entry: IndexEntry = { ...(before ?? { deleted: false }), updatedAt: now }
+      if (updates.length > 0) {
+        const update = Y.mergeUpdates(updates)
+        writes.push([keys.doc(id), stored ? Y.mergeUpdates([stored, update]) : update])
+        writes.push([keys.pending(id), pending ? Y.mergeUpdates([pending, update]) : update])
+        this.pendingIds.add(id)
+        if (!entry.deleted && (live ? isDeletedDoc(live) : updateSetsDeleted(update))) entry.deleted = true
+      } else if (!stored) {
+        writes.push([keys.doc(id), emptyUpdate()])
+      }
+      if (live && this.options.summarize) {
+        const summary = safeSummary(this.options, live, id)
+        if (JSON.stringify(summary) !== JSON.stringify(entry.summary)) {
+          entry.summary = summary
+          entry.summaryDirty = true
+        }
+        entry.summaryStale = false
+      }
+      this.index.set(id, entry)
+      if (!before) event.added.push(id)
+      else if (entry.deleted && !before.deleted) event.deleted.push(id)
+      else event.changed.push(id)
+    }
+    writes.push(...this.index.takeDirty(keys.index))
+    await this.store.write(writes)
+    this.events.emit('docs', [event])
+    this.onLocalChange()
+  }
+
+  /** Persists the device state (with any extra writes) in one atomic write. */
+  async saveState(extra: LocalWrite[] = []): Promise<void> {
+    await this.store.write([...extra, [keys.state, encodeJson(this.state)]])
+  }
+
+  /**
+   * Merges remote entries into the local documents, the index and any live
+   * documents, in one atomic write together with `extra` and the device state
+   * (so coverage is recorded with the updates it covers). Caller holds `lock`.
+   */
+  async applyRemoteLocked(entries: BlobEntry[], extra: LocalWrite[] = []): Promise<DocsEvent> {
+    const byDoc = new Map<string, BlobEntry[]>()
+    for (const entry of entries) {
+      const list = byDoc.get(entry.docId)
+      if (list) list.push(entry)
+      else byDoc.set(entry.docId, [entry])
+    }
+    const writes: LocalWrite[] = [...extra]
+    const event: DocsEvent = { added: [], changed: [], deleted: [], origin: 'remote' }
+    const ids = [...byDoc.keys()]
+    const stored = await Promise.all(ids.map((id) => this.store.get(keys.doc(id))))
+    ids.forEach((id, i) => {
+      const list = byDoc.get(id)!
+      const updates = list.map((e) => e.update)
+      const current = stored[i]
+      writes.push([keys.doc(id), Y.mergeUpdates(current ? [current, ...updates] : updates)])
+      const before = this.index.get(id)
+      let entry = before
+      for (const e of list) entry = this.index.mergeRemote(id, e)
+      const live = this.#live.get(id)?.doc
+      if (live) for (const update of updates) Y.applyUpdate(live, update, REMOTE_ORIGIN)
+      if (!before) event.added.push(id)
+      else if (entry?.deleted && !before.deleted) event.deleted.push(id)
+      else event.changed.push(id)
+    })
+    writes.push(...this.index.takeDirty(keys.index), [keys.state, encodeJson(this.state)])
+    await this.store.write(writes)
+    return event
+  }
+
+  /** Detaches every live document (after a master download); the app re-opens them. */
+  supersedeLive(): void {
+    for (const { detach } of this.#live.values()) detach()
+    this.#live.clear()
+    this.#queue.clear()
+  }
+
+  /** Writes what is captured, stops capturing, forgets live documents. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    await this.flush()
+    this.#closed = true
+    for (const { detach } of this.#live.values()) detach()
+    this.#live.clear()
+  }
+
+  #attach(id: string, doc: Y.Doc): void {
+    const onUpdate = (update: Uint8Array, origin: unknown) => {
+      if (origin === REMOTE_ORIGIN || this.#closed) return
+      const list = this.#queue.get(id)
+      if (list) list.push(update)
+      else this.#queue.set(id, [update])
+      this.#scheduleFlush()
+    }
+    const onDestroy = () => {
+      detach()
+      this.#live.delete(id)
+    }
+    const detach = () => {
+      doc.off('update', onUpdate)
+      doc.off('destroy', onDestroy)
+    }
+    doc.on('update', onUpdate)
+    doc.on('destroy', onDestroy)
+    this.#live.set(id, { doc, detach })
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushTimer || this.#closed) return
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = undefined
+      this.lock
+        .run(() => this.#flushLocked())
+        .catch((error) => this.options.onError(error, 'saving changes failed'))
+    }, this.options.flushDelayMs)
+  }
+
+  #assertOpen(): void {
+    if (this.#closed)
+      throw new Error('y-dropbox: this engine is closed; open a new one with SyncEngine.open()')
+  }
+}
+
+/** True when the document carries the deleted flag. */
+export function isDeletedDoc(doc: Y.Doc): boolean {
+  return doc.getMap(META_MAP).get('deleted') === true
+}
+
+function updateSetsDeleted(update: Uint8Array): boolean {
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, update)
+  const deleted = isDeletedDoc(doc)
+  doc.destroy()
+  return deleted
+}
+
+function emptyUpdate(): Uint8Array {
+  return Y.encodeStateAsUpdate(new Y.Doc())
+}
+
+function safeSummary(options: ResolvedOptions, doc: Y.Doc, id: string): unknown {
+  try {
+    return options.summarize?.(doc)
+  } catch (error) {
+    options.onError(error, `summarize() threw for document ${id}`)
+    return undefined
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * The pool-level operations of the original product's Device Sync Services
+ * screen: activate (create or join), upload and download the master
+ * database, and delete all sync data.
+ */
+import * as Y from 'yjs'
+import { ConflictError, YDropboxError } from '../errors.ts'
+import { decodeBlob, encodeBlob } from '../format/blob.ts'
+import { randomId } from '../ids.ts'
+import type { LocalWrite } from '../local-store.ts'
+import { encodeRecord, type PoolRecord, parsePool, RECORD_VERSION } from '../remote/records.ts'
+import type { SyncContext } from './context.ts'
+import { keys } from './local-state.ts'
+import { markAllPending } from './push.ts'
+import { applySnapshot, newestManifest, readAllDocsLocked, readManifests, writeSnapshot } from './snapshot.ts'
+
+/** Backups kept after master downloads; older ones are removed. */
+const BACKUPS_KEPT = 3
+
+/** Reads `pool.json` with its rev, or undefined when the pool does not exist. */
+export async function readPool(ctx: SyncContext): Promise<{ pool: PoolRecord; rev: string } | undefined> {
+  const got = await ctx.remote.get(ctx.core.layout.pool)
+  if (!got) return undefined
+  return { pool: parsePool(got.data, got.meta.path), rev: got.meta.rev }
+}
+
+/**
+ * Creates the pool from this device's database (its first snapshot), or joins
+ * the existing one with every local document queued for upload, so nothing
+ * local is lost. Returns whether the pool was created.
+ */
+export async function activatePool(ctx: SyncContext): Promise<'created' | 'joined'> {
+  const { core } = ctx
+  const existing = await readPool(ctx)
+  if (existing) {
+    await join(ctx, existing.pool)
+    return 'joined'
+  }
+  const now = core.options.now()
+  const poolId = randomId()
+  const epoch = randomId(10)
+  const previous = { ...core.state }
+  core.state.poolId = poolId
+  const docs = await core.lock.run(() => readAllDocsLocked(ctx))
+  const pool: PoolRecord = {
+    format: RECORD_VERSION,
+    poolId,
+    epoch,
+    createdBy: core.state.deviceName,
+    epochBy: core.state.deviceName,
+    epochAt: now,
+    createdAt: now,
+  }
+  try {
+    // The snapshot goes first: a pool is never visible without its starting copy.
+    await writeSnapshot(ctx, epoch, {}, docs)
+    ctx.view.noteWritten(await ctx.remote.put(core.layout.pool, encodeRecord(pool), 'add'))
+  } catch (error) {
+    core.state.poolId = previous.poolId
+    if (!(error instanceof ConflictError)) throw error
+    // Another device created the pool at the same moment: join theirs.
+    const theirs = await readPool(ctx)
+    if (!theirs) throw error
+    await join(ctx, theirs.pool)
+    return 'joined'
+  }
+  await core.lock.run(async () => {
+    Object.assign(core.state, {
+      active: true,
+      poolId,
+      epoch,
+      nextSeq: 1,
+      coverage: {},
+      quarantine: {},
+      snapshotApplied: true,
+    })
+    delete core.state.needsMaster
+    delete core.state.stoppedReason
+    await core.saveState(clearSyncKeys(core))
+  })
+  return 'created'
+}
+
+async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
+  const { core } = ctx
+  await core.lock.run(async () => {
+    const { state } = core
+    const sameEpoch = state.poolId === pool.poolId && state.epoch === pool.epoch
+    if (!sameEpoch) Object.assign(state, { nextSeq: 1, coverage: {}, quarantine: {}, snapshotApplied: false })
+    Object.assign(state, { active: true, poolId: pool.poolId, epoch: pool.epoch })
+    delete state.needsMaster
+    delete state.stoppedReason
+    await core.saveState()
+  })
+  await markAllPending(ctx)
+}
+
+/**
+ * Starts a new epoch from this device's database: writes its snapshot, then
+ * moves `pool.json` to it with compare-and-swap. Other devices stop pushing to
+ * the old epoch and are offered the download.
+ */
+export async function uploadMaster(ctx: SyncContext): Promise<void> {
+  const { core } = ctx
+  const current = await readPool(ctx)
+  if (!current || current.pool.poolId !== core.state.poolId) {
+    throw new YDropboxError('the sync data in Dropbox is gone; activate sync again to create it')
+  }
+  const epoch = randomId(10)
+  const docs = await core.lock.run(() => readAllDocsLocked(ctx))
+  await writeSnapshot(ctx, epoch, {}, docs)
+  const now = core.options.now()
+  const pool: PoolRecord = { ...current.pool, epoch, epochBy: core.state.deviceName, epochAt: now }
+  try {
+    ctx.view.noteWritten(await ctx.remote.put(core.layout.pool, encodeRecord(pool), { update: current.rev }))
+  } catch (error) {
+    if (error instanceof ConflictError) {
+      throw new ConflictError(
+        core.layout.pool,
+        'another device changed the sync pool at the same moment; try again',
+      )
+    }
+    throw error
+  }
+  await core.lock.run(async () => {
+    Object.assign(core.state, { epoch, nextSeq: 1, coverage: {}, quarantine: {}, snapshotApplied: true })
+    delete core.state.needsMaster
+    await core.saveState(clearSyncKeys(core))
+  })
+}
+
+/**
+ * Replaces the local database by the pool's current epoch. The local
+ * documents are first saved as a backup blob; unsent changes are discarded.
+ */
+export async function downloadMaster(ctx: SyncContext): Promise<string> {
+  const { core } = ctx
+  const current = await readPool(ctx)
+  if (!current || current.pool.poolId !== core.state.poolId) {
+    throw new YDropboxError('there is no master database in Dropbox for this device; activate sync first')
+  }
+  const { pool } = current
+  const backupName = await core.lock.run(async () => {
+    const docs = await readAllDocsLocked(ctx)
+    const name = new Date(core.options.now()).toISOString().replace(/[:.]/g, '-')
+    const backup = await encodeBlob(
+      {
+        kind: 'backup',
+        epoch: core.state.epoch ?? '',
+        deviceId: core.state.deviceId,
+        seq: 0,
+        createdAt: core.options.now(),
+        entries: docs,
+      },
+      { compress: true },
+    )
+    const writes: LocalWrite[] = [[keys.backup(name), backup], ...clearSyncKeys(core)]
+    for (const key of await core.store.keys(keys.docPrefix)) writes.push([key, undefined])
+    const backups = await core.store.keys(keys.backupPrefix)
+    for (const old of backups.slice(0, Math.max(0, backups.length - BACKUPS_KEPT + 1)))
+      writes.push([old, undefined])
+    core.index.clear()
+    writes.push(...core.index.takeDirty(keys.index))
+    core.supersedeLive()
+    const sameEpoch = core.state.epoch === pool.epoch
+    // Our own uploaded batches stay valid: continue after them, pull them back like anyone's.
+    const listed = [...(ctx.view.epoch(pool.epoch).logs.get(core.state.deviceId)?.keys() ?? [])]
+    const nextSeq = Math.max(sameEpoch ? core.state.nextSeq : 1, ...listed.map((s) => s + 1))
+    Object.assign(core.state, {
+      active: true,
+      epoch: pool.epoch,
+      nextSeq,
+      coverage: {},
+      quarantine: {},
+      snapshotApplied: false,
+    })
+    delete core.state.needsMaster
+    await core.saveState(writes)
+    return name
+  })
+  core.knownCoverage = []
+  core.manifestCache.clear()
+  await ctx.view.refresh()
+  const files = ctx.view.epoch(pool.epoch)
+  const newest = newestManifest(await readManifests(ctx, files))
+  if (newest) await applySnapshot(ctx, newest)
+  return backupName
+}
+
+/** Deletes the pool folder: `pool.json` first (so other devices stop at once), then the rest, then checks. */
+export async function deletePool(ctx: SyncContext): Promise<void> {
+  const { core, remote } = ctx
+  await remote.delete([core.layout.pool])
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const { entries } = await remote.list(core.layout.root)
+    if (entries.length === 0) break
+    const paths = entries.map((e) => e.path)
+    for (let i = 0; i < paths.length; i += 1000) await remote.delete(paths.slice(i, i + 1000))
+  }
+  const { entries } = await remote.list(core.layout.root)
+  if (entries.length > 0) {
+    throw new YDropboxError(`${entries.length} sync files could not be deleted from Dropbox; try again`)
+  }
+  ctx.view.reset()
+}
+
+/** The backups kept on this device, newest first. */
+export async function listBackups(ctx: SyncContext): Promise<string[]> {
+  const names = await ctx.core.store.keys(keys.backupPrefix)
+  return names.map((k) => k.slice(keys.backupPrefix.length)).reverse()
+}
+
+/** Merges a backup's documents back into the local database (they sync like edits). */
+export async function restoreBackup(ctx: SyncContext, name: string): Promise<number> {
+  const { core } = ctx
+  const bytes = await core.store.get(keys.backup(name))
+  if (!bytes) throw new YDropboxError(`there is no backup named ${JSON.stringify(name)} on this device`)
+  const content = await decodeBlob(bytes, { path: keys.backup(name) })
+  for (const entry of content.entries) {
+    const doc = await core.doc(entry.docId)
+    Y.applyUpdate(doc, entry.update)
+  }
+  await core.flush()
+  return content.entries.length
+}
+
+/** LocalStore deletions of the outbox and pending keys (their content is in the documents). */
+function clearSyncKeys(core: SyncContext['core']): LocalWrite[] {
+  const writes: LocalWrite[] = []
+  for (const seq of core.outbox.keys()) writes.push([keys.outbox(seq), undefined])
+  for (const id of core.pendingIds) writes.push([keys.pending(id), undefined])
+  core.outbox.clear()
+  core.pendingIds.clear()
+  return writes
+}

@@ -1,0 +1,155 @@
+/**
+ * Upkeep of the pool: compaction (any device may run it; concurrent runs are
+ * harmless), garbage collection after a grace period, and the device registry.
+ */
+import type { BlobMeta } from '../blob-store.ts'
+import {
+  type DeviceRecord,
+  encodeRecord,
+  type NamedManifest,
+  type PoolRecord,
+  parseDevice,
+} from '../remote/records.ts'
+import type { SyncContext } from './context.ts'
+import { newestManifest, readAllDocsLocked, readManifests, writeSnapshot } from './snapshot.ts'
+
+/** Log files and bytes beyond the newest snapshot. */
+export async function uncompacted(ctx: SyncContext): Promise<{ files: number; bytes: number }> {
+  const files = ctx.view.epoch(ctx.core.state.epoch!)
+  const newest = newestManifest(await readManifests(ctx, files))
+  let count = 0
+  let bytes = 0
+  for (const [device, logs] of files.logs) {
+    const covered = newest?.coverage[device] ?? 0
+    for (const [seq, meta] of logs) {
+      if (seq > covered) {
+        count++
+        bytes += meta.size
+      }
+    }
+  }
+  return { files: count, bytes }
+}
+
+/**
+ * Writes a snapshot of this device's state, when that state is exactly what
+ * its coverage says: nothing pending or unsent, every listed log applied,
+ * nothing quarantined. Returns the manifest, or undefined when not possible now.
+ */
+export async function compact(ctx: SyncContext): Promise<NamedManifest | undefined> {
+  const { core } = ctx
+  const epoch = core.state.epoch!
+  const captured = await core.lock.run(async () => {
+    const { state } = core
+    if (core.hasUnflushed || core.pendingIds.size > 0 || core.outbox.size > 0) return undefined
+    if (Object.keys(state.quarantine).some((p) => p.startsWith(core.layout.epochDir(epoch)))) return undefined
+    for (const [device, logs] of ctx.view.epoch(epoch).logs) {
+      for (const seq of logs.keys()) if (seq > (state.coverage[device] ?? 0)) return undefined
+    }
+    return { coverage: { ...state.coverage }, docs: await readAllDocsLocked(ctx) }
+  })
+  if (!captured) return undefined
+  return writeSnapshot(ctx, epoch, captured.coverage, captured.docs)
+}
+
+/**
+ * Deletes what no reader can need any more: logs covered by every snapshot a
+ * reader may still use and by one older than the grace period; snapshots older
+ * than the grace period except the newest; shards only they used; and whole
+ * epochs superseded longer than the grace period. Returns the number of files deleted.
+ */
+export async function collectGarbage(ctx: SyncContext, pool: PoolRecord): Promise<number> {
+  const { core, view } = ctx
+  const { options, layout } = core
+  const now = options.now()
+  const grace = options.gcGraceMs
+  const doomed: string[] = []
+  for (const [epoch, files] of view.epochs) {
+    if (epoch === pool.epoch) continue
+    if (now - pool.epochAt > grace) doomed.push(...allPaths(files))
+  }
+  const files = view.epoch(pool.epoch)
+  const manifests = await readManifests(ctx, files)
+  const newest = newestManifest(manifests)
+  if (newest) {
+    const keep = manifests.filter((m) => m === newest || now - m.createdAt <= grace)
+    const base = newestManifest(manifests.filter((m) => now - m.createdAt > grace))
+    if (base) {
+      for (const [device, logs] of files.logs) {
+        const limit = Math.min(base.coverage[device] ?? 0, ...keep.map((m) => m.coverage[device] ?? 0))
+        for (const [seq, meta] of logs) if (seq <= limit) doomed.push(meta.path)
+      }
+    }
+    const kept = new Set(keep.flatMap((m) => m.shards.map((s) => s.hash)))
+    for (const m of manifests) {
+      if (keep.includes(m)) continue
+      doomed.push(layout.snapshot(pool.epoch, m.name))
+      for (const shard of m.shards)
+        if (!kept.has(shard.hash)) doomed.push(layout.shard(pool.epoch, shard.hash))
+    }
+  }
+  const unique = [...new Set(doomed)]
+  for (let i = 0; i < unique.length; i += 1000) await ctx.remote.delete(unique.slice(i, i + 1000))
+  if (unique.length > 0) view.reset()
+  return unique.length
+}
+
+function allPaths(files: ReturnType<SyncContext['view']['epoch']>): string[] {
+  const metas: BlobMeta[] = [...files.shards.values(), ...files.snapshots.values()]
+  for (const logs of files.logs.values()) metas.push(...logs.values())
+  return metas.map((m) => m.path)
+}
+
+/** Writes this device's record (name, platform, last seen, pushed seq). */
+export async function writeDeviceRecord(ctx: SyncContext): Promise<void> {
+  const { core } = ctx
+  const { state, options } = core
+  const record: DeviceRecord = {
+    format: 1,
+    deviceId: state.deviceId,
+    name: state.deviceName,
+    platform: options.platform,
+    lastSeen: options.now(),
+    epoch: state.epoch ?? '',
+    pushedSeq: Math.max(0, state.nextSeq - 1 - core.outbox.size),
+  }
+  ctx.view.noteWritten(
+    await ctx.remote.put(core.layout.device(state.deviceId), encodeRecord(record), 'overwrite'),
+  )
+  state.lastHeartbeat = record.lastSeen
+}
+
+/** A device of the pool, as `devices()` reports it. */
+export interface PoolDevice {
+  deviceId: string
+  name: string
+  platform: string
+  lastSeen: number
+  /** True for the device this engine runs on. */
+  isThisDevice: boolean
+}
+
+/** Reads the device registry; damaged records are skipped. */
+export async function readDevices(ctx: SyncContext): Promise<PoolDevice[]> {
+  const { core } = ctx
+  const { entries } = await ctx.remote.list(core.layout.devicesDir.replace(/\/$/, ''))
+  const devices: PoolDevice[] = []
+  for (const meta of entries) {
+    if (!meta.path.endsWith('.json')) continue
+    const got = await ctx.remote.get(meta.path)
+    if (!got) continue
+    try {
+      const record = parseDevice(got.data, meta.path)
+      devices.push({
+        deviceId: record.deviceId,
+        name: record.name,
+        platform: record.platform,
+        lastSeen: record.lastSeen,
+        isThisDevice: record.deviceId === core.state.deviceId,
+      })
+    } catch (error) {
+      core.options.onError(error, `skipped a damaged device record`)
+    }
+  }
+  return devices.sort((a, b) => b.lastSeen - a.lastSeen)
+}

@@ -1,0 +1,87 @@
+/** Options of `SyncEngine.open`, and their defaults. */
+import type * as Y from 'yjs'
+import type { BlobStore } from '../blob-store.ts'
+import type { LocalStore } from '../local-store.ts'
+
+/** Options of {@link SyncEngine.open}. */
+export interface SyncEngineOptions {
+  /** The shared remote store (Dropbox, the emulator, a folder, memory). */
+  remote: BlobStore
+  /** This device's durable store. */
+  local: LocalStore
+  /** Shown to the user on other devices. Default `'This device'`; kept from the last run when omitted. */
+  deviceName?: string
+  /** Free text describing the platform, e.g. `'iOS'`. Default `'unknown'`. */
+  platform?: string
+  /** The pool folder inside the remote store. Default `'/y-dropbox'`. */
+  root?: string
+  /** Builds the small summary `list()` returns for a document (date, title...). Must be JSON-serialisable. */
+  summarize?: (doc: Y.Doc) => unknown
+  /** Sync in the background (push after changes, watch or poll for remote ones). Default true. */
+  autoSync?: boolean
+  /** Delay between a change and its push, so a burst of edits becomes one upload. Default 1000 ms. */
+  pushDelayMs?: number
+  /** How often to look for remote changes when the store cannot watch. Default 30000 ms. */
+  pollIntervalMs?: number
+  /** Delay between a change and its local write. Default 20 ms. */
+  flushDelayMs?: number
+  /** Downloads running at once. Default 4. */
+  downloadConcurrency?: number
+  /** Compact when the epoch holds more log files than this beyond the newest snapshot. Default 256. */
+  compactAfterFiles?: number
+  /** ...or more log bytes than this. Default 8 MiB. */
+  compactAfterBytes?: number
+  /** Target size of a snapshot shard before compression. Default 4 MiB. */
+  shardBytes?: number
+  /** How long superseded logs, snapshots and epochs stay before deletion. Default 7 days. */
+  gcGraceMs?: number
+  /** How often this device refreshes its `devices/<id>.json` while syncing. Default 10 min. */
+  heartbeatMs?: number
+  /** First and largest delay between retries of a failed round. Default 1 s and 60 s. */
+  retryDelayMs?: { base: number; max: number }
+  /** The clock. Default `Date.now`. */
+  now?: () => number
+  /** Randomness for retry jitter. Default `Math.random`. */
+  random?: () => number
+  /** Receives errors thrown by event listeners and unexpected background failures. Default `console.error`. */
+  onError?: (error: unknown, context: string) => void
+}
+
+/** Options with every default filled in. */
+export type ResolvedOptions = Required<Omit<SyncEngineOptions, 'summarize' | 'deviceName'>> &
+  Pick<SyncEngineOptions, 'summarize' | 'deviceName'>
+
+/** Fills in defaults and checks ranges. */
+export function resolveOptions(options: SyncEngineOptions): ResolvedOptions {
+  const resolved: ResolvedOptions = {
+    platform: 'unknown',
+    root: '/y-dropbox',
+    autoSync: true,
+    pushDelayMs: 1000,
+    pollIntervalMs: 30_000,
+    flushDelayMs: 20,
+    downloadConcurrency: 4,
+    compactAfterFiles: 256,
+    compactAfterBytes: 8 * 1024 * 1024,
+    shardBytes: 4 * 1024 * 1024,
+    gcGraceMs: 7 * 24 * 3600 * 1000,
+    heartbeatMs: 10 * 60 * 1000,
+    retryDelayMs: { base: 1000, max: 60_000 },
+    now: Date.now,
+    random: Math.random,
+    onError: (error, context) => console.error(`y-dropbox: ${context}:`, error),
+    ...stripUndefined(options),
+  } as ResolvedOptions
+  if (!resolved.remote || !resolved.local) {
+    throw new TypeError('y-dropbox: SyncEngine.open needs a `remote` BlobStore and a `local` LocalStore')
+  }
+  for (const key of ['pushDelayMs', 'pollIntervalMs', 'flushDelayMs', 'gcGraceMs', 'heartbeatMs'] as const) {
+    if (!(resolved[key] >= 0)) throw new RangeError(`y-dropbox: ${key} must be a number ≥ 0`)
+  }
+  if (!(resolved.downloadConcurrency >= 1)) throw new RangeError('y-dropbox: downloadConcurrency must be ≥ 1')
+  return resolved
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}

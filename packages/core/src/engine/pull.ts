@@ -1,0 +1,160 @@
+/**
+ * Pull: find what other devices wrote since this device's coverage, take the
+ * newest snapshot when logs are gone (or would cost more to download), then
+ * download batches with bounded concurrency, verify them, and apply them per
+ * device in seq order. Coverage is recorded in the same LocalStore write as
+ * the merged updates. Damaged files are quarantined: reported, skipped, never
+ * applied, retried only if they change.
+ */
+import type { BlobMeta } from '../blob-store.ts'
+import { CorruptBlobError } from '../errors.ts'
+import { type BlobEntry, decodeBlob } from '../format/blob.ts'
+import type { NamedManifest } from '../remote/records.ts'
+import type { EpochFiles } from '../remote/remote-view.ts'
+import { logAad, mapConcurrent, type SyncContext } from './context.ts'
+import { takeNewDeviceId } from './push.ts'
+import { applySnapshot, newestManifest, readManifests } from './snapshot.ts'
+
+/** Files downloaded and applied per LocalStore write. */
+const CHUNK_FILES = 64
+
+interface PlannedFile {
+  deviceId: string
+  seq: number
+  meta: BlobMeta
+}
+
+/** Pulls and applies everything the last listing shows beyond this device's coverage. */
+export async function pull(ctx: SyncContext): Promise<void> {
+  const { core, view } = ctx
+  const epoch = core.state.epoch!
+  const files = view.epoch(epoch)
+  const manifests = await readManifests(ctx, files)
+  core.knownCoverage = manifests.map((m) => m.coverage)
+
+  // Files under our own id that we did not write: another device has our id.
+  const mine = files.logs.get(core.state.deviceId)
+  if (mine && [...mine.keys()].some((seq) => seq >= core.state.nextSeq)) await takeNewDeviceId(ctx)
+
+  const newest = newestManifest(manifests)
+  // Every epoch starts from a snapshot whose content is in no log: merge one once.
+  if (newest && (!core.state.snapshotApplied || snapshotNeeded(core.state.coverage, newest, files))) {
+    await applySnapshot(ctx, newest)
+  }
+
+  const plan = planLogs(ctx, files)
+  if (plan.length === 0) return
+  let done = 0
+  // Devices whose next file vanished (deleted after compaction): their later files wait.
+  const blocked = new Set<string>()
+  ctx.progress({ phase: 'Downloading changes', done, total: plan.length })
+  for (let start = 0; start < plan.length; start += CHUNK_FILES) {
+    const chunk = plan.slice(start, start + CHUNK_FILES)
+    const downloaded = await mapConcurrent(chunk, core.options.downloadConcurrency, (file) =>
+      download(ctx, file),
+    )
+    await core.lock.run(async () => {
+      const entries: BlobEntry[] = []
+      const { coverage, quarantine } = core.state
+      for (let i = 0; i < chunk.length; i++) {
+        const file = chunk[i]!
+        const result = downloaded[i]!
+        if (blocked.has(file.deviceId)) continue
+        if (result === 'missing') {
+          blocked.add(file.deviceId)
+          continue
+        }
+        if (result instanceof Error) {
+          quarantine[file.meta.path] = file.meta.rev
+          ctx.quarantined(file.meta.path, result)
+        } else {
+          entries.push(...result)
+          delete quarantine[file.meta.path]
+        }
+        coverage[file.deviceId] = Math.max(coverage[file.deviceId] ?? 0, file.seq)
+      }
+      const event = await core.applyRemoteLocked(entries)
+      if (event.added.length + event.changed.length + event.deleted.length > 0)
+        core.events.emit('docs', [event])
+    })
+    done += chunk.length
+    ctx.progress({ phase: 'Downloading changes', done, total: plan.length })
+  }
+  ctx.progress(undefined)
+}
+
+/**
+ * True when the snapshot must be read: a log it covers is missing (deleted
+ * after compaction), or the covered logs weigh more than its shards.
+ */
+export function snapshotNeeded(
+  coverage: Record<string, number>,
+  manifest: NamedManifest,
+  files: EpochFiles,
+): boolean {
+  let logBytes = 0
+  for (const [device, covered] of Object.entries(manifest.coverage)) {
+    const logs = files.logs.get(device)
+    for (let seq = (coverage[device] ?? 0) + 1; seq <= covered; seq++) {
+      const meta = logs?.get(seq)
+      if (!meta) return true
+      logBytes += meta.size
+    }
+  }
+  const shardBytes = manifest.shards.reduce((n, s) => n + s.size, 0)
+  return logBytes > shardBytes
+}
+
+/** Per device, the contiguous run of seqs after its coverage; plus quarantined files that changed. */
+function planLogs(ctx: SyncContext, files: EpochFiles): PlannedFile[] {
+  const { coverage, quarantine } = ctx.core.state
+  const plan: PlannedFile[] = []
+  for (const [deviceId, logs] of files.logs) {
+    for (const [seq, meta] of logs) {
+      const seen = quarantine[meta.path]
+      if (seen !== undefined && seen !== meta.rev && seq <= (coverage[deviceId] ?? 0))
+        plan.push({ deviceId, seq, meta })
+    }
+    for (let seq = (coverage[deviceId] ?? 0) + 1; ; seq++) {
+      const meta = logs.get(seq)
+      // A gap is a file not listed yet (listing lag): wait for the next round.
+      if (!meta) break
+      if (quarantine[meta.path] === meta.rev) continue
+      plan.push({ deviceId, seq, meta })
+    }
+  }
+  return plan
+}
+
+async function download(ctx: SyncContext, file: PlannedFile): Promise<BlobEntry[] | Error | 'missing'> {
+  const { core } = ctx
+  const { epoch, poolId } = core.state
+  const got = await ctx.remote.get(file.meta.path)
+  if (!got) {
+    ctx.view.reset()
+    return 'missing'
+  }
+  file.meta = got.meta
+  try {
+    const content = await decodeBlob(got.data, {
+      cipher: ctx.cipher,
+      aad: logAad(poolId!, epoch!, file.deviceId, file.seq),
+      path: file.meta.path,
+    })
+    if (
+      content.kind !== 'log' ||
+      content.epoch !== epoch ||
+      content.deviceId !== file.deviceId ||
+      content.seq !== file.seq
+    ) {
+      throw new CorruptBlobError(
+        'batch content does not match its path (moved or replayed file)',
+        file.meta.path,
+      )
+    }
+    return content.entries
+  } catch (error) {
+    if (error instanceof CorruptBlobError) return error
+    throw error
+  }
+}

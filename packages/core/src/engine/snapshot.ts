@@ -1,0 +1,173 @@
+/**
+ * Snapshots: the documents of an epoch compacted into content-addressed shards
+ * of about `shardBytes` each (documents grouped by a hash of their id, so an
+ * unchanged group yields the same shard name and is not uploaded again),
+ * described by a manifest that says which log batches they cover.
+ */
+import { toHex } from '../content-hash.ts'
+import { CorruptBlobError } from '../errors.ts'
+import { type BlobEntry, decodeBlob, encodeBlob } from '../format/blob.ts'
+import { randomId } from '../ids.ts'
+import { encodeRecord, type ManifestRecord, type NamedManifest, parseManifest } from '../remote/records.ts'
+import type { EpochFiles } from '../remote/remote-view.ts'
+import { mapConcurrent, type SyncContext, shardAad } from './context.ts'
+import { hash32 } from './doc-index.ts'
+import { keys } from './local-state.ts'
+
+/** Reads every document of the local store with its index entry. Caller holds the lock. */
+export async function readAllDocsLocked(ctx: SyncContext): Promise<BlobEntry[]> {
+  const { core } = ctx
+  const ids = (await core.store.keys(keys.docPrefix)).map((k) => k.slice(keys.docPrefix.length))
+  const updates = await Promise.all(ids.map((id) => core.store.get(keys.doc(id))))
+  const entries: BlobEntry[] = []
+  ids.forEach((docId, i) => {
+    const update = updates[i]
+    if (!update) return
+    const index = core.index.get(docId)
+    const entry: BlobEntry = {
+      docId,
+      update,
+      deleted: index?.deleted ?? false,
+      updatedAt: index?.updatedAt ?? 0,
+    }
+    if (index?.summary !== undefined) entry.summary = index.summary
+    entries.push(entry)
+  })
+  return entries
+}
+
+/** Writes shards (skipping those already present) and then the manifest. */
+export async function writeSnapshot(
+  ctx: SyncContext,
+  epoch: string,
+  coverage: Record<string, number>,
+  docs: BlobEntry[],
+): Promise<NamedManifest> {
+  const { core, remote, view } = ctx
+  const { state, options, layout } = core
+  const total = docs.reduce((n, d) => n + d.update.length, 0)
+  let shardCount = 1
+  while (shardCount * options.shardBytes < total) shardCount *= 2
+  const groups: BlobEntry[][] = Array.from({ length: shardCount }, () => [])
+  for (const doc of docs) groups[hash32(doc.docId) % shardCount]!.push(doc)
+  const present = view.epoch(epoch).shards
+  const shards: ManifestRecord['shards'] = []
+  let done = 0
+  ctx.progress({ phase: 'Uploading snapshot', done, total: shardCount })
+  for (const group of groups) {
+    if (group.length === 0) continue
+    group.sort((a, b) => (a.docId < b.docId ? -1 : a.docId > b.docId ? 1 : 0))
+    const bytes = await encodeBlob(
+      { kind: 'shard', epoch, deviceId: '', seq: 0, createdAt: 0, entries: group },
+      { compress: true, cipher: ctx.cipher, aad: shardAad(state.poolId!, epoch) },
+    )
+    const hash = await sha256Hex(bytes)
+    if (!present.has(hash)) view.noteWritten(await remote.put(layout.shard(epoch, hash), bytes, 'add'))
+    shards.push({ hash, size: bytes.length, docs: group.length })
+    ctx.progress({ phase: 'Uploading snapshot', done: ++done, total: shardCount })
+  }
+  const manifest: ManifestRecord = {
+    format: 1,
+    epoch,
+    coverage,
+    shards,
+    createdBy: state.deviceId,
+    createdAt: options.now(),
+  }
+  const sum = Object.values(coverage).reduce((a, b) => a + b, 0)
+  const name = `${String(sum).padStart(12, '0')}-${state.deviceId}-${randomId(6)}`
+  view.noteWritten(await remote.put(layout.snapshot(epoch, name), encodeRecord(manifest), 'add'))
+  ctx.progress(undefined)
+  return { ...manifest, name }
+}
+
+/** Reads (with a cache) and validates the manifests of an epoch; damaged ones are quarantined. */
+export async function readManifests(ctx: SyncContext, files: EpochFiles): Promise<NamedManifest[]> {
+  const { core } = ctx
+  const out: NamedManifest[] = []
+  for (const [name, meta] of files.snapshots) {
+    const cached = core.manifestCache.get(meta.path)
+    if (cached && cached.rev === meta.rev) {
+      out.push(cached.manifest)
+      continue
+    }
+    if (core.state.quarantine[meta.path] === meta.rev) continue
+    const got = await ctx.remote.get(meta.path)
+    if (!got) continue
+    try {
+      const manifest = { ...parseManifest(got.data, meta.path), name }
+      if (manifest.epoch !== core.state.epoch)
+        throw new CorruptBlobError('manifest names another epoch', meta.path)
+      core.manifestCache.set(meta.path, { rev: got.meta.rev, manifest })
+      out.push(manifest)
+    } catch (error) {
+      ctx.quarantined(meta.path, error)
+      core.state.quarantine[meta.path] = got.meta.rev
+    }
+  }
+  return out
+}
+
+/** The manifest with the largest coverage (sum of seqs), ties broken by name. */
+export function newestManifest(manifests: NamedManifest[]): NamedManifest | undefined {
+  let best: NamedManifest | undefined
+  let bestSum = -1
+  for (const m of manifests) {
+    const sum = Object.values(m.coverage).reduce((a, b) => a + b, 0)
+    if (sum > bestSum || (sum === bestSum && best && m.name > best.name)) {
+      best = m
+      bestSum = sum
+    }
+  }
+  return best
+}
+
+/**
+ * Downloads and merges a snapshot's shards, then raises coverage to the
+ * manifest's. Merging is idempotent, so a snapshot over existing state is safe.
+ */
+export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): Promise<void> {
+  const { core } = ctx
+  const { layout, options } = core
+  const epoch = manifest.epoch
+  let done = 0
+  ctx.progress({ phase: 'Downloading snapshot', done, total: manifest.shards.length })
+  await mapConcurrent(manifest.shards, options.downloadConcurrency, async (shard) => {
+    const path = layout.shard(epoch, shard.hash)
+    const got = await ctx.remote.get(path)
+    if (!got)
+      throw new CorruptBlobError('a shard named by the newest snapshot is missing; retrying later', path)
+    if ((await sha256Hex(got.data)) !== shard.hash) {
+      throw new CorruptBlobError('shard content does not match its name', path)
+    }
+    const content = await decodeBlob(got.data, {
+      cipher: ctx.cipher,
+      aad: shardAad(core.state.poolId!, epoch),
+      path,
+    })
+    if (content.kind !== 'shard' || content.epoch !== epoch) {
+      throw new CorruptBlobError('shard belongs to another epoch', path)
+    }
+    await core.lock.run(async () => {
+      const event = await core.applyRemoteLocked(content.entries)
+      core.events.emit('docs', [event])
+    })
+    ctx.progress({ phase: 'Downloading snapshot', done: ++done, total: manifest.shards.length })
+  })
+  await core.lock.run(async () => {
+    const coverage = core.state.coverage
+    for (const [device, seq] of Object.entries(manifest.coverage)) {
+      coverage[device] = Math.max(coverage[device] ?? 0, seq)
+    }
+    core.state.snapshotApplied = true
+    await core.saveState()
+  })
+  ctx.progress(undefined)
+}
+
+/** SHA-256 of bytes as lower-case hex. */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return toHex(
+    new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)),
+  )
+}

@@ -1,0 +1,496 @@
+/**
+ * `SyncEngine`: a collection of Yjs documents kept in sync across devices
+ * through a shared `BlobStore`. This file holds the public API, the status
+ * and the background loop; the steps live beside it (push, pull, snapshot,
+ * maintenance, lifecycle).
+ */
+import type * as Y from 'yjs'
+import { RateLimitError, YDropboxError } from '../errors.ts'
+import type { PoolRecord } from '../remote/records.ts'
+import { RemoteView } from '../remote/remote-view.ts'
+import type { SyncContext } from './context.ts'
+import { EngineCore } from './core.ts'
+import type { SyncEngineEvents } from './events.ts'
+import * as lifecycle from './lifecycle.ts'
+import {
+  collectGarbage,
+  compact,
+  type PoolDevice,
+  readDevices,
+  uncompacted,
+  writeDeviceRecord,
+} from './maintenance.ts'
+import { Mutex } from './mutex.ts'
+import { type ResolvedOptions, resolveOptions, type SyncEngineOptions } from './options.ts'
+import { pull } from './pull.ts'
+import { loadOutbox, seal, uploadOutbox } from './push.ts'
+import { changes, describeFailure, idleMessage, SyncState, type SyncStatus } from './status.ts'
+
+/** What `list()` returns for each document. */
+export interface DocInfo {
+  id: string
+  updatedAt: number
+  deleted: boolean
+  /** The app's summary (see the `summarize` option), if any. */
+  summary?: unknown
+}
+
+/** Keeps a collection of Yjs documents in sync through a shared file store. */
+export class SyncEngine {
+  readonly #core: EngineCore
+  readonly #ctx: SyncContext
+  readonly #options: ResolvedOptions
+  readonly #rounds = new Mutex()
+  #status: SyncStatus
+  #loop: Promise<void> | undefined
+  #loopAbort: AbortController | undefined
+  #wake: (() => void) | undefined
+  #pushTimer: ReturnType<typeof setTimeout> | undefined
+  #pushDue = false
+  #lastGc = 0
+  #closed = false
+
+  private constructor(core: EngineCore, options: ResolvedOptions) {
+    this.#core = core
+    this.#options = options
+    this.#ctx = {
+      core,
+      remote: options.remote,
+      view: new RemoteView(options.remote, core.layout),
+      progress: (progress) => this.#setStatus({ progress }),
+      quarantined: (path, error) => {
+        const why = error instanceof Error ? error.message.replace(/^y-dropbox: /, '') : String(error)
+        options.onError(error, `skipped a damaged sync file ${path}`)
+        this.#setStatus({ message: `Skipped a damaged sync file (${why}); syncing goes on.` })
+      },
+    }
+    this.#status = { state: SyncState.inactive, message: 'Sync is off on this device', pending: 0 }
+    core.onLocalChange = () => this.#schedulePush()
+  }
+
+  /** Opens the engine on a device's LocalStore; resumes syncing if it was active. */
+  static async open(options: SyncEngineOptions): Promise<SyncEngine> {
+    const resolved = resolveOptions(options)
+    const core = await EngineCore.load(resolved.local, resolved)
+    const engine = new SyncEngine(core, resolved)
+    await loadOutbox(engine.#ctx)
+    engine.#restStatus()
+    if (core.state.active) engine.#startLoop()
+    return engine
+  }
+
+  /** The current status. */
+  get status(): SyncStatus {
+    return this.#status
+  }
+
+  /** This device's id in the pool (changes if a clone of this device is detected). */
+  get deviceId(): string {
+    return this.#core.state.deviceId
+  }
+
+  /** This device's name, as other devices see it. */
+  get deviceName(): string {
+    return this.#core.state.deviceName
+  }
+
+  /** Subscribes to an event. */
+  on<K extends keyof SyncEngineEvents>(name: K, listener: SyncEngineEvents[K]): void {
+    this.#core.events.on(name, listener)
+  }
+
+  /** Unsubscribes from an event. */
+  off<K extends keyof SyncEngineEvents>(name: K, listener: SyncEngineEvents[K]): void {
+    this.#core.events.off(name, listener)
+  }
+
+  /**
+   * The live document `id`, created if it does not exist. Edits are captured,
+   * stored and pushed automatically; remote changes are applied to it. Call
+   * `doc.destroy()` to release it.
+   */
+  doc(id: string): Promise<Y.Doc> {
+    return this.#core.doc(id)
+  }
+
+  /** Every document known here, without loading any. */
+  list(): DocInfo[] {
+    const out: DocInfo[] = []
+    for (const [id, entry] of this.#core.index.entries()) {
+      const info: DocInfo = { id, updatedAt: entry.updatedAt, deleted: entry.deleted }
+      if (entry.summary !== undefined) info.summary = entry.summary
+      out.push(info)
+    }
+    return out
+  }
+
+  /** Marks a document deleted; it stays deleted whatever other devices do concurrently. */
+  async delete(id: string): Promise<void> {
+    await this.#core.delete(id)
+  }
+
+  /** Resolves when every change so far is durable locally and queued for upload. */
+  async flush(): Promise<void> {
+    await this.#core.flush()
+  }
+
+  /**
+   * Switches sync on for this device: creates the pool from this device's
+   * database when there is none, otherwise joins it, merging local documents in.
+   */
+  async activate(): Promise<'created' | 'joined'> {
+    await this.#core.flush()
+    this.#setStatus({ state: SyncState.syncing, message: 'Activating sync…' })
+    const result = await this.#guard(() => this.#rounds.run(() => lifecycle.activatePool(this.#ctx)))
+    await this.syncNow()
+    this.#startLoop()
+    return result
+  }
+
+  /**
+   * Pushes every pending change and pulls everything visible on the remote now.
+   * Rejects with a typed error when that could not be done (the status says why).
+   */
+  async syncNow(): Promise<void> {
+    this.#assertActive()
+    await this.#core.flush()
+    await this.#guard(() => this.#round())
+  }
+
+  /**
+   * Replaces this device's database by the pool's current state and keeps
+   * syncing. Local documents are saved first in a backup (see `backups()`);
+   * unsent changes are discarded. Emits `docs` with `origin: 'reset'`: re-open
+   * documents. Returns the backup's name.
+   */
+  async downloadMaster(): Promise<string> {
+    this.#assertActive(true)
+    await this.#core.flush()
+    this.#setStatus({ state: SyncState.syncing, message: 'Downloading the master database…' })
+    const backup = await this.#guard(() => this.#rounds.run(() => lifecycle.downloadMaster(this.#ctx)))
+    await this.#guard(() => this.#round())
+    const ids = this.list().map((d) => d.id)
+    this.#core.events.emit('docs', [{ added: ids, changed: [], deleted: [], origin: 'reset' }])
+    this.#startLoop()
+    return backup
+  }
+
+  /** Makes this device's database the new master: other devices are offered to download it. */
+  async uploadMaster(): Promise<void> {
+    this.#assertActive(true)
+    await this.#core.flush()
+    this.#setStatus({ state: SyncState.syncing, message: 'Uploading the master database…' })
+    await this.#guard(() => this.#rounds.run(() => lifecycle.uploadMaster(this.#ctx)))
+    await this.syncNow()
+    this.#startLoop()
+  }
+
+  /** Stops syncing on this device; its data stays, other devices go on. */
+  async deactivate(): Promise<void> {
+    await this.#stopLoop()
+    await this.#core.flush()
+    await this.#core.lock.run(async () => {
+      this.#core.state.active = false
+      await this.#core.saveState()
+    })
+    this.#setStatus({ state: SyncState.inactive, message: 'Sync is off on this device', progress: undefined })
+  }
+
+  /** Stops syncing here and deletes the whole pool from the remote; other devices stop at their next contact. */
+  async deleteAllSyncData(): Promise<void> {
+    await this.#stopLoop()
+    await this.#core.flush()
+    await this.#guard(() => this.#rounds.run(() => lifecycle.deletePool(this.#ctx)))
+    await this.#core.lock.run(async () => {
+      const { state } = this.#core
+      Object.assign(state, {
+        active: false,
+        nextSeq: 1,
+        coverage: {},
+        quarantine: {},
+        snapshotApplied: false,
+      })
+      delete state.poolId
+      delete state.epoch
+      delete state.needsMaster
+      await this.#core.saveState()
+    })
+    this.#setStatus({
+      state: SyncState.inactive,
+      message: 'Sync is off. All sync data was deleted from Dropbox.',
+    })
+  }
+
+  /** The devices of the pool with their last-seen times, most recent first. */
+  async devices(): Promise<PoolDevice[]> {
+    return this.#ctx.remote ? readDevices(this.#ctx) : []
+  }
+
+  /** Renames this device; other devices see the new name after its next sync. */
+  async setDeviceName(name: string): Promise<void> {
+    const trimmed = name.trim()
+    if (trimmed.length === 0 || trimmed.length > 100)
+      throw new RangeError('y-dropbox: a device name needs 1 to 100 characters')
+    await this.#core.lock.run(async () => {
+      this.#core.state.deviceName = trimmed
+      this.#core.state.lastHeartbeat = undefined
+      await this.#core.saveState()
+    })
+  }
+
+  /** Names of the local backups taken before master downloads, newest first. */
+  backups(): Promise<string[]> {
+    return lifecycle.listBackups(this.#ctx)
+  }
+
+  /** Merges a backup back into the database (its documents then sync like edits). Returns the document count. */
+  restoreBackup(name: string): Promise<number> {
+    return lifecycle.restoreBackup(this.#ctx, name)
+  }
+
+  /** Compacts the current epoch into a snapshot now, if this device's state allows. Returns whether it did. */
+  async compact(): Promise<boolean> {
+    this.#assertActive()
+    return this.#guard(() => this.#rounds.run(async () => (await compact(this.#ctx)) !== undefined))
+  }
+
+  /** Deletes superseded files older than the grace period now. Returns how many. */
+  async collectGarbage(): Promise<number> {
+    this.#assertActive()
+    return this.#guard(() =>
+      this.#rounds.run(async () => {
+        const current = await lifecycle.readPool(this.#ctx)
+        if (!current) return 0
+        await this.#ctx.view.refresh()
+        return collectGarbage(this.#ctx, current.pool)
+      }),
+    )
+  }
+
+  /** Writes pending changes, stops background work and waits for it. The LocalStore stays open. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.#stopLoop()
+    await this.#core.close()
+  }
+
+  // ---- internals -------------------------------------------------------------
+
+  /** One sync round: verify the pool, push, pull, upkeep. */
+  async #round(): Promise<void> {
+    await this.#rounds.run(async () => {
+      const { state } = this.#core
+      if (!state.active) return
+      this.#pushDue = false
+      const pending = this.#core.pendingCount
+      this.#setStatus({
+        state: SyncState.syncing,
+        message: pending > 0 ? `Uploading ${changes(pending)}…` : 'Checking for changes…',
+      })
+      const current = await lifecycle.readPool(this.#ctx)
+      if (!current || current.pool.poolId !== state.poolId) return this.#poolGone()
+      if (current.pool.epoch !== state.epoch) return this.#newEpoch(current.pool)
+      await this.#ctx.view.refresh()
+      await seal(this.#ctx)
+      await uploadOutbox(this.#ctx)
+      await pull(this.#ctx)
+      await this.#upkeep(current.pool)
+      state.lastSyncAt = this.#options.now()
+      await this.#core.lock.run(() => this.#core.saveState())
+      this.#restStatus()
+    })
+  }
+
+  async #upkeep(pool: PoolRecord): Promise<void> {
+    const { state } = this.#core
+    const now = this.#options.now()
+    if (state.lastHeartbeat === undefined || now - state.lastHeartbeat >= this.#options.heartbeatMs) {
+      await writeDeviceRecord(this.#ctx)
+    }
+    const backlog = await uncompacted(this.#ctx)
+    if (
+      backlog.files >= this.#options.compactAfterFiles ||
+      backlog.bytes >= this.#options.compactAfterBytes
+    ) {
+      await compact(this.#ctx)
+    }
+    if (now - this.#lastGc >= Math.min(3600_000, this.#options.gcGraceMs)) {
+      this.#lastGc = now
+      await collectGarbage(this.#ctx, pool)
+    }
+  }
+
+  async #poolGone(): Promise<void> {
+    await this.#core.lock.run(async () => {
+      const { state } = this.#core
+      state.active = false
+      state.stoppedReason =
+        'Sync was turned off: the sync data in Dropbox was deleted from another device. ' +
+        'Your diary stays on this device; activate sync to start again.'
+      await this.#core.saveState()
+    })
+    this.#loopAbort?.abort()
+    this.#restStatus()
+  }
+
+  async #newEpoch(pool: PoolRecord): Promise<void> {
+    const { state } = this.#core
+    if (state.needsMaster?.epoch !== pool.epoch) {
+      state.needsMaster = { epoch: pool.epoch, by: pool.epochBy, at: pool.epochAt }
+      await this.#core.lock.run(() => this.#core.saveState())
+    }
+    this.#restStatus()
+  }
+
+  /** Sets the status for when nothing is running. */
+  #restStatus(): void {
+    const { state } = this.#core
+    const pending = this.#core.pendingCount
+    if (!state.active) {
+      this.#setStatus({
+        state: SyncState.inactive,
+        message: state.stoppedReason ?? 'Sync is off on this device',
+        progress: undefined,
+      })
+    } else if (state.needsMaster) {
+      const when = new Date(state.needsMaster.at).toLocaleString()
+      const keep = pending > 0 ? ` Your ${changes(pending)} not yet uploaded stay on this device.` : ''
+      this.#setStatus({
+        state: SyncState.needsMaster,
+        message: `A new master database was uploaded from ${state.needsMaster.by} on ${when}. Download Master DB to Device to continue syncing.${keep}`,
+        progress: undefined,
+      })
+    } else {
+      this.#setStatus({ state: SyncState.idle, message: idleMessage(pending), progress: undefined })
+    }
+  }
+
+  #setStatus(change: Partial<SyncStatus>): void {
+    const next: SyncStatus = { ...this.#status, ...change, pending: this.#core.pendingCount }
+    const last = this.#core.state.lastSyncAt
+    if (last !== undefined) next.lastSyncAt = last
+    if (next.progress === undefined) delete next.progress
+    if (JSON.stringify(next) === JSON.stringify(this.#status)) return
+    this.#status = next
+    this.#core.events.emit('status', [next])
+  }
+
+  /** Runs `task`; on failure sets the status from the error and rethrows it. */
+  async #guard<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await task()
+    } catch (error) {
+      this.#setStatus({ ...describeFailure(error, this.#core.pendingCount), progress: undefined })
+      throw error
+    }
+  }
+
+  #assertActive(allowNeedsMaster = false): void {
+    if (this.#closed) throw new YDropboxError('this engine is closed; open a new one with SyncEngine.open()')
+    const { state } = this.#core
+    if (!state.active) {
+      throw new YDropboxError(
+        state.stoppedReason ?? 'sync is not active on this device; call activate() first',
+      )
+    }
+    if (state.needsMaster && !allowNeedsMaster) {
+      throw new YDropboxError(
+        'a new master database was uploaded from another device; call downloadMaster() first',
+      )
+    }
+  }
+
+  #schedulePush(): void {
+    this.#setStatus({})
+    if (!this.#core.state.active || !this.#options.autoSync) return
+    if (this.#pushTimer) clearTimeout(this.#pushTimer)
+    this.#pushTimer = setTimeout(() => {
+      this.#pushTimer = undefined
+      this.#pushDue = true
+      this.#wake?.()
+    }, this.#options.pushDelayMs)
+  }
+
+  #startLoop(): void {
+    if (!this.#options.autoSync || this.#loop || this.#closed || !this.#core.state.active) return
+    const abort = new AbortController()
+    this.#loopAbort = abort
+    this.#loop = this.#runLoop(abort.signal)
+      .catch((error) => this.#options.onError(error, 'the sync loop stopped'))
+      .finally(() => {
+        if (this.#loopAbort === abort) {
+          this.#loop = undefined
+          this.#loopAbort = undefined
+        }
+      })
+  }
+
+  async #stopLoop(): Promise<void> {
+    if (this.#pushTimer) clearTimeout(this.#pushTimer)
+    this.#pushTimer = undefined
+    this.#loopAbort?.abort()
+    this.#wake?.()
+    await this.#loop
+  }
+
+  async #runLoop(signal: AbortSignal): Promise<void> {
+    let failures = 0
+    while (!signal.aborted && this.#core.state.active) {
+      try {
+        await this.#guard(() => this.#round())
+        failures = 0
+      } catch (error) {
+        if (signal.aborted) return
+        failures++
+        const { base, max } = this.#options.retryDelayMs
+        const backoff = Math.min(max, base * 2 ** (failures - 1)) * (0.5 + this.#options.random() / 2)
+        await this.#sleep(error instanceof RateLimitError ? error.retryAfterMs : backoff, signal)
+        continue
+      }
+      if (!this.#pushDue) await this.#waitForWork(signal)
+    }
+  }
+
+  /** Waits for a push to be due, a remote change (watch) or the poll interval. */
+  #waitForWork(signal: AbortSignal): Promise<void> {
+    const { remote } = this.#ctx
+    const cursor = this.#ctx.view.cursor
+    if (!remote.watch || !cursor) return this.#sleep(this.#options.pollIntervalMs, signal)
+    return new Promise((resolve) => {
+      const watching = new AbortController()
+      const done = () => {
+        watching.abort()
+        signal.removeEventListener('abort', done)
+        this.#wake = undefined
+        resolve()
+      }
+      signal.addEventListener('abort', done)
+      this.#wake = done
+      const watchLoop = async () => {
+        while (!watching.signal.aborted) {
+          if (await remote.watch!(cursor, watching.signal)) return done()
+        }
+      }
+      watchLoop().catch(() => {
+        // The store cannot watch right now: fall back to one poll interval.
+        if (!watching.signal.aborted) setTimeout(done, this.#options.pollIntervalMs)
+      })
+    })
+  }
+
+  /** Sleeps, waking early on abort or when a push becomes due. */
+  #sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', done)
+        this.#wake = undefined
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      signal.addEventListener('abort', done)
+      this.#wake = done
+    })
+  }
+}

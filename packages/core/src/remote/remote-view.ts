@@ -1,0 +1,107 @@
+/**
+ * What this device knows of the pool folder, kept up to date with cursor
+ * listings: one full listing at start, then only changes. Files are grouped
+ * by role so a sync round never re-parses the whole folder.
+ */
+import type { BlobMeta, BlobStore } from '../blob-store.ts'
+import { CursorResetError } from '../errors.ts'
+import type { PoolLayout } from './layout.ts'
+
+/** The files of one epoch folder. */
+export interface EpochFiles {
+  /** deviceId → seq → file. */
+  logs: Map<string, Map<number, BlobMeta>>
+  shards: Map<string, BlobMeta>
+  snapshots: Map<string, BlobMeta>
+}
+
+/** A cursor-maintained view of the pool folder. */
+export class RemoteView {
+  #cursor: string | undefined
+  /** `pool.json`, when listed. */
+  pool: BlobMeta | undefined
+  readonly devices = new Map<string, BlobMeta>()
+  readonly epochs = new Map<string, EpochFiles>()
+
+  constructor(
+    private readonly remote: BlobStore,
+    private readonly layout: PoolLayout,
+  ) {}
+
+  /** The cursor of the last listing, for `watch`. */
+  get cursor(): string | undefined {
+    return this.#cursor
+  }
+
+  /** Lists what changed since the last call (everything on the first), and applies it. */
+  async refresh(): Promise<void> {
+    let result: { entries: BlobMeta[]; cursor: string }
+    try {
+      result = await this.remote.list(this.layout.root, this.#cursor)
+    } catch (error) {
+      if (!(error instanceof CursorResetError) || this.#cursor === undefined) throw error
+      this.reset()
+      result = await this.remote.list(this.layout.root)
+    }
+    if (this.#cursor === undefined) this.clearFiles()
+    for (const entry of result.entries) this.#apply(entry)
+    this.#cursor = result.cursor
+  }
+
+  /** Forgets the cursor: the next refresh lists everything again. */
+  reset(): void {
+    this.#cursor = undefined
+  }
+
+  /** The files of `epoch` (empty when none are known). */
+  epoch(epoch: string): EpochFiles {
+    return this.epochs.get(epoch) ?? { logs: new Map(), shards: new Map(), snapshots: new Map() }
+  }
+
+  /** Records a file this device just wrote, so the round does not wait for the listing. */
+  noteWritten(meta: BlobMeta): void {
+    this.#apply(meta)
+  }
+
+  private clearFiles(): void {
+    this.pool = undefined
+    this.devices.clear()
+    this.epochs.clear()
+  }
+
+  #apply(entry: BlobMeta): void {
+    const path = entry.path.toLowerCase()
+    const removed = entry.deleted === true
+    if (path === this.layout.pool) {
+      this.pool = removed ? undefined : entry
+      return
+    }
+    if (path.startsWith(this.layout.devicesDir)) {
+      const id = path.slice(this.layout.devicesDir.length).replace(/\.json$/, '')
+      if (removed) this.devices.delete(id)
+      else this.devices.set(id, entry)
+      return
+    }
+    const file = this.layout.parseEpochPath(path)
+    if (!file) return
+    let files = this.epochs.get(file.epoch)
+    if (!files) {
+      if (removed) return
+      files = { logs: new Map(), shards: new Map(), snapshots: new Map() }
+      this.epochs.set(file.epoch, files)
+    }
+    if (file.type === 'log') {
+      let byDevice = files.logs.get(file.deviceId)
+      if (!byDevice) {
+        byDevice = new Map()
+        files.logs.set(file.deviceId, byDevice)
+      }
+      if (removed) byDevice.delete(file.seq)
+      else byDevice.set(file.seq, entry)
+    } else if (file.type === 'shard') {
+      if (removed) files.shards.delete(file.hash)
+      else files.shards.set(file.hash, entry)
+    } else if (removed) files.snapshots.delete(file.name)
+    else files.snapshots.set(file.name, entry)
+  }
+}
