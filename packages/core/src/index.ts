@@ -7,7 +7,22 @@
 
 export type { BlobMeta, BlobStore, PutMode } from './blob-store.ts'
 export { contentHash, toHex } from './content-hash.ts'
+export { isDeletedDoc, REMOTE_ORIGIN } from './engine/core.ts'
+export type { DocsEvent, SyncEngineEvents } from './engine/events.ts'
+export type { PoolDevice } from './engine/maintenance.ts'
+export type { SyncEngineOptions } from './engine/options.ts'
+export { type SyncProgress, SyncState, type SyncStatus } from './engine/status.ts'
+export { type DocInfo, SyncEngine } from './engine/sync-engine.ts'
 export * from './errors.ts'
+export {
+  BLOB_VERSION,
+  type BlobContent,
+  type BlobEntry,
+  type BlobKind,
+  decodeBlob,
+  encodeBlob,
+} from './format/blob.ts'
+export type { BlobCipher } from './format/cipher.ts'
 export type { LocalStore, LocalWrite } from './local-store.ts'
 export {
   type BlobStoreMethod,
