@@ -228,3 +228,36 @@ function readMedications(doc: Y.Doc): Medication[] {
   }
   return out.sort((a, b) => a.addedAt - b.addedAt || a.id.localeCompare(b.id))
 }
+
+/**
+ * Makes the document equal to `data` with the fewest changes: fields that already match are left
+ * alone, so a concurrent edit elsewhere to another field survives. Used by restore in replace mode.
+ */
+export function writeEntry(doc: Y.Doc, data: EntryData): void {
+  doc.transact(() => {
+    const fields = fieldsOf(doc)
+    if (fields.get('at') !== data.at) fields.set('at', data.at)
+    if (fields.get('pain') !== clampPain(data.pain)) fields.set('pain', clampPain(data.pain))
+    if (!fields.has('createdAt')) fields.set('createdAt', Date.now())
+    syncSet(locationsOf(doc), data.locations)
+    syncSet(triggersOf(doc), data.triggers)
+    const meds = medicationsOf(doc)
+    const wanted = new Map(data.medications.map((m) => [m.id, m]))
+    for (const id of [...meds.keys()]) if (!wanted.has(id)) meds.delete(id)
+    for (const m of data.medications) {
+      if (meds.has(m.id)) updateMedication(doc, m.id, { name: m.name, dose: m.dose })
+      else addMedication(doc, m.name, m.dose, m.addedAt, m.id)
+    }
+    const notes = notesOf(doc)
+    if (notes.toString() !== data.notes) {
+      notes.delete(0, notes.length)
+      notes.insert(0, data.notes)
+    }
+  })
+}
+
+function syncSet(set: Y.Map<true>, keys: string[]): void {
+  const wanted = new Set(keys)
+  for (const key of [...set.keys()]) if (!wanted.has(key)) set.delete(key)
+  for (const key of wanted) if (!set.has(key)) set.set(key, true)
+}

@@ -1,0 +1,102 @@
+/**
+ * What every tab sees of its device, and the operations any tab may ask the syncing tab to run.
+ * The syncing (leader) tab implements `DeviceCalls` over the engine; other tabs call them through
+ * the tab protocol with `deviceCall`.
+ */
+import type { TabClient } from '../tabs/tab-client.ts'
+
+/** Where sync stands (the engine's status). */
+export interface SyncStatusView {
+  /** `inactive`, `idle`, `syncing`, `offline`, `error` or `needs-master`. */
+  state: 'inactive' | 'idle' | 'syncing' | 'offline' | 'error' | 'needs-master'
+  /** A sentence for the user. */
+  message: string
+  /** Entries with changes not yet uploaded. */
+  pending: number
+  /** End of the last complete sync (ms), if ever. */
+  lastSyncAt?: number
+  /** Progress of a long operation. */
+  progress?: { phase: string; done: number; total: number }
+}
+
+/** The device state broadcast to every tab. */
+export interface DeviceState {
+  /** The engine's status. */
+  sync: SyncStatusView
+  /** Whether a Dropbox account is linked on this device. */
+  linked: boolean
+  /** The name other devices see. */
+  deviceName: string
+  /** `emulator` (local Dropbox emulator) or `dropbox` (real Dropbox). */
+  cloud: 'emulator' | 'dropbox'
+  /** An operation the leader is running for the user (e.g. `Adding sample entries`), with progress. */
+  task?: { label: string; done: number; total: number }
+}
+
+/** A device of the sync pool, as the Device Sync Services screen lists it. */
+export interface PoolDevice {
+  /** Device id. */
+  id: string
+  /** Name the device gave itself. */
+  name: string
+  /** Platform text, e.g. the browser. */
+  platform: string
+  /** Last time it talked to the pool (ms). */
+  lastSeen: number
+  /** True for this device. */
+  self: boolean
+}
+
+/** How a restore treats the entries already on the device. */
+export type RestoreMode = 'merge' | 'replace'
+
+/** What a restore did. */
+export interface RestoreResult {
+  /** Entries created from the backup. */
+  added: number
+  /** Existing entries merged with or overwritten by the backup. */
+  updated: number
+  /** Entries deleted because the backup did not have them (replace only). */
+  removed: number
+}
+
+/** Operations the syncing tab runs for any tab. */
+export interface DeviceCalls {
+  /** Activates sync (builds or joins the pool); `created` on the first device. */
+  activate(): Promise<'created' | 'joined'>
+  /** Pushes everything pending and pulls everything missed. */
+  syncNow(): Promise<void>
+  /** Replaces this device's diary by the pool's master. */
+  downloadMaster(): Promise<void>
+  /** Makes this device's diary the new master. */
+  uploadMaster(): Promise<void>
+  /** Stops syncing on this device only. */
+  deactivate(): Promise<void>
+  /** Stops syncing here and deletes the pool from Dropbox. */
+  deleteAllSyncData(): Promise<void>
+  /** The devices of the pool. */
+  devices(): Promise<PoolDevice[]>
+  /** Renames this device. */
+  rename(name: string): Promise<void>
+  /** Tells the syncing tab that a Dropbox link was made or removed in some tab. */
+  linkChanged(): Promise<void>
+  /** Unlinks Dropbox on this device (turns sync off first). */
+  unlink(): Promise<void>
+  /** Deletes an entry. */
+  deleteEntry(id: string): Promise<void>
+  /** The whole diary as a backup file. */
+  exportBackup(): Promise<Uint8Array>
+  /** Restores a backup file. */
+  restoreBackup(file: Uint8Array, mode: RestoreMode): Promise<RestoreResult>
+  /** Adds `count` made-up entries (for trying the app and QA). */
+  addSamples(count: number): Promise<number>
+}
+
+/** Calls a device operation through the tab protocol (runs in the syncing tab). */
+export function deviceCall<K extends keyof DeviceCalls>(
+  client: TabClient<DeviceState>,
+  name: K,
+  ...args: Parameters<DeviceCalls[K]>
+): ReturnType<DeviceCalls[K]> {
+  return client.call(name, ...args) as ReturnType<DeviceCalls[K]>
+}
