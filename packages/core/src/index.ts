@@ -24,6 +24,7 @@ export {
 } from './format/blob.ts'
 export type { BlobCipher } from './format/cipher.ts'
 export type { LocalStore, LocalWrite } from './local-store.ts'
+export { IdbLocalStore, type IdbLocalStoreOptions } from './stores/idb-local-store.ts'
 export {
   type BlobStoreMethod,
   type BlobStoreStats,
