@@ -1,0 +1,8 @@
+/**
+ * @packageDocumentation
+ * Node-only helpers of the Dropbox provider: a token file and linking
+ * through a loopback redirect.
+ */
+
+export { FileTokenStore } from './auth/file-token-store.ts'
+export { DEFAULT_LOOPBACK_PORT, type LoopbackLinkOptions, linkWithLoopback } from './auth/loopback-link.ts'
