@@ -101,3 +101,9 @@ export class UnsupportedVersionError extends YDropboxError {
 export function isRetryable(error: unknown): error is TransientError | RateLimitError {
   return error instanceof TransientError || error instanceof RateLimitError
 }
+
+/** Sync stopped because another device uploaded a new master database: download it to continue. */
+export class NeedsMasterError extends YDropboxError {}
+
+/** Sync stopped because the pool was deleted from the remote (Delete All Local & Remote Sync Data). */
+export class PoolDeletedError extends YDropboxError {}

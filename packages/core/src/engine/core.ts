@@ -157,7 +157,9 @@ export class EngineCore {
         this.pendingIds.add(id)
         if (!entry.deleted && (live ? isDeletedDoc(live) : updateSetsDeleted(update))) entry.deleted = true
       } else if (!stored) {
-        writes.push([keys.doc(id), emptyUpdate()])
+        // Opened but not edited yet: it exists, here and (once pushed) everywhere.
+        writes.push([keys.doc(id), emptyUpdate()], [keys.pending(id), pending ?? emptyUpdate()])
+        this.pendingIds.add(id)
       }
       if (live && this.options.summarize) {
         const summary = safeSummary(this.options, live, id)

@@ -154,6 +154,8 @@ export async function downloadMaster(ctx: SyncContext): Promise<string> {
       },
       { compress: true },
     )
+    // Discarded batches were never uploaded: their seqs are reused, so the log has no gap.
+    const firstUnsent = Math.min(core.state.nextSeq, ...core.outbox.keys())
     const writes: LocalWrite[] = [[keys.backup(name), backup], ...clearSyncKeys(core)]
     for (const key of await core.store.keys(keys.docPrefix)) writes.push([key, undefined])
     const backups = await core.store.keys(keys.backupPrefix)
@@ -165,7 +167,7 @@ export async function downloadMaster(ctx: SyncContext): Promise<string> {
     const sameEpoch = core.state.epoch === pool.epoch
     // Our own uploaded batches stay valid: continue after them, pull them back like anyone's.
     const listed = [...(ctx.view.epoch(pool.epoch).logs.get(core.state.deviceId)?.keys() ?? [])]
-    const nextSeq = Math.max(sameEpoch ? core.state.nextSeq : 1, ...listed.map((s) => s + 1))
+    const nextSeq = Math.max(sameEpoch ? firstUnsent : 1, ...listed.map((s) => s + 1))
     Object.assign(core.state, {
       active: true,
       epoch: pool.epoch,

@@ -33,15 +33,17 @@ export async function uncompacted(ctx: SyncContext): Promise<{ files: number; by
 
 /**
  * Writes a snapshot of this device's state, when that state is exactly what
- * its coverage says: nothing pending or unsent, every listed log applied,
- * nothing quarantined. Returns the manifest, or undefined when not possible now.
+ * its coverage says: the epoch's starting snapshot merged, nothing pending or
+ * unsent, every listed log applied, nothing quarantined. Returns the manifest, or undefined when not possible now.
  */
 export async function compact(ctx: SyncContext): Promise<NamedManifest | undefined> {
   const { core } = ctx
   const epoch = core.state.epoch!
   const captured = await core.lock.run(async () => {
     const { state } = core
-    if (core.hasUnflushed || core.pendingIds.size > 0 || core.outbox.size > 0) return undefined
+    if (!state.snapshotApplied || core.hasUnflushed || core.pendingIds.size > 0 || core.outbox.size > 0) {
+      return undefined
+    }
     if (Object.keys(state.quarantine).some((p) => p.startsWith(core.layout.epochDir(epoch)))) return undefined
     for (const [device, logs] of ctx.view.epoch(epoch).logs) {
       for (const seq of logs.keys()) if (seq > (state.coverage[device] ?? 0)) return undefined

@@ -46,8 +46,9 @@ export async function seal(ctx: SyncContext): Promise<number> {
         entries.map((e) => e.docId),
       )
       state.nextSeq = seq + 1
-      // This device's own batches are part of its local state already.
-      state.coverage[state.deviceId] = seq
+      // This device's own batch is part of its local state already; after a master
+      // download its earlier batches are not, and pull must fetch them first.
+      if ((state.coverage[state.deviceId] ?? 0) === seq - 1) state.coverage[state.deviceId] = seq
       sealed++
       entries = []
       size = 0

@@ -5,7 +5,7 @@
  * maintenance, lifecycle).
  */
 import type * as Y from 'yjs'
-import { RateLimitError, YDropboxError } from '../errors.ts'
+import { NeedsMasterError, PoolDeletedError, RateLimitError, YDropboxError } from '../errors.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import { RemoteView } from '../remote/remote-view.ts'
 import type { SyncContext } from './context.ts'
@@ -87,6 +87,12 @@ export class SyncEngine {
   /** This device's id in the pool (changes if a clone of this device is detected). */
   get deviceId(): string {
     return this.#core.state.deviceId
+  }
+
+  /** The pool and epoch this device syncs with, when sync was ever activated. */
+  get pool(): { poolId: string; epoch: string } | undefined {
+    const { poolId, epoch } = this.#core.state
+    return poolId && epoch ? { poolId, epoch } : undefined
   }
 
   /** This device's name, as other devices see it. */
@@ -289,8 +295,14 @@ export class SyncEngine {
         message: pending > 0 ? `Uploading ${changes(pending)}…` : 'Checking for changes…',
       })
       const current = await lifecycle.readPool(this.#ctx)
-      if (!current || current.pool.poolId !== state.poolId) return this.#poolGone()
-      if (current.pool.epoch !== state.epoch) return this.#newEpoch(current.pool)
+      if (!current || current.pool.poolId !== state.poolId) {
+        await this.#poolGone()
+        throw new PoolDeletedError(this.#core.state.stoppedReason ?? 'the sync data was deleted')
+      }
+      if (current.pool.epoch !== state.epoch) {
+        await this.#newEpoch(current.pool)
+        throw new NeedsMasterError(this.#status.message)
+      }
       await this.#ctx.view.refresh()
       await seal(this.#ctx)
       await uploadOutbox(this.#ctx)
@@ -381,7 +393,10 @@ export class SyncEngine {
     try {
       return await task()
     } catch (error) {
-      this.#setStatus({ ...describeFailure(error, this.#core.pendingCount), progress: undefined })
+      // These two set their own status on the way out.
+      if (!(error instanceof NeedsMasterError || error instanceof PoolDeletedError)) {
+        this.#setStatus({ ...describeFailure(error, this.#core.pendingCount), progress: undefined })
+      }
       throw error
     }
   }
@@ -395,7 +410,7 @@ export class SyncEngine {
       )
     }
     if (state.needsMaster && !allowNeedsMaster) {
-      throw new YDropboxError(
+      throw new NeedsMasterError(
         'a new master database was uploaded from another device; call downloadMaster() first',
       )
     }
@@ -441,7 +456,12 @@ export class SyncEngine {
         await this.#guard(() => this.#round())
         failures = 0
       } catch (error) {
-        if (signal.aborted) return
+        if (signal.aborted || error instanceof PoolDeletedError) return
+        if (error instanceof NeedsMasterError) {
+          // Keep watching (a deletion must still be noticed), at the polling pace.
+          await this.#sleep(this.#options.pollIntervalMs, signal)
+          continue
+        }
         failures++
         const { base, max } = this.#options.retryDelayMs
         const backoff = Math.min(max, base * 2 ** (failures - 1)) * (0.5 + this.#options.random() / 2)
