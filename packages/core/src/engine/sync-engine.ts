@@ -5,7 +5,7 @@
  * maintenance, lifecycle).
  */
 import type * as Y from 'yjs'
-import { NeedsMasterError, PoolDeletedError, RateLimitError, YDropboxError } from '../errors.ts'
+import { NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import { RemoteView } from '../remote/remote-view.ts'
 import type { SyncContext } from './context.ts'
@@ -25,6 +25,7 @@ import { type ResolvedOptions, resolveOptions, type SyncEngineOptions } from './
 import { pull } from './pull.ts'
 import { loadOutbox, seal, uploadOutbox } from './push.ts'
 import { changes, describeFailure, idleMessage, SyncState, type SyncStatus } from './status.ts'
+import { SyncLoop } from './sync-loop.ts'
 
 /** What `list()` returns for each document. */
 export interface DocInfo {
@@ -42,11 +43,7 @@ export class SyncEngine {
   readonly #options: ResolvedOptions
   readonly #rounds = new Mutex()
   #status: SyncStatus
-  #loop: Promise<void> | undefined
-  #loopAbort: AbortController | undefined
-  #wake: (() => void) | undefined
-  #pushTimer: ReturnType<typeof setTimeout> | undefined
-  #pushDue = false
+  readonly #loop: SyncLoop
   #lastGc = 0
   #closed = false
 
@@ -65,7 +62,20 @@ export class SyncEngine {
       },
     }
     this.#status = { state: SyncState.inactive, message: 'Sync is off on this device', pending: 0 }
-    core.onLocalChange = () => this.#schedulePush()
+    this.#loop = new SyncLoop(
+      {
+        round: () => this.#guard(() => this.#round()),
+        active: () => this.#core.state.active && !this.#closed,
+        cursor: () => this.#ctx.view.cursor,
+      },
+      options.remote,
+      options,
+    )
+    core.onLocalChange = () => {
+      if (this.#status.state === SyncState.idle) this.#restStatus()
+      else this.#setStatus({})
+      if (this.#core.state.active) this.#loop.schedulePush()
+    }
   }
 
   /** Opens the engine on a device's LocalStore; resumes syncing if it was active. */
@@ -193,7 +203,7 @@ export class SyncEngine {
 
   /** Stops syncing on this device; its data stays, other devices go on. */
   async deactivate(): Promise<void> {
-    await this.#stopLoop()
+    await this.#loop.stop()
     await this.#core.flush()
     await this.#core.lock.run(async () => {
       this.#core.state.active = false
@@ -204,7 +214,7 @@ export class SyncEngine {
 
   /** Stops syncing here and deletes the whole pool from the remote; other devices stop at their next contact. */
   async deleteAllSyncData(): Promise<void> {
-    await this.#stopLoop()
+    await this.#loop.stop()
     await this.#core.flush()
     await this.#guard(() => this.#rounds.run(() => lifecycle.deletePool(this.#ctx)))
     await this.#core.lock.run(async () => {
@@ -277,7 +287,7 @@ export class SyncEngine {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    await this.#stopLoop()
+    await this.#loop.stop()
     await this.#core.close()
   }
 
@@ -288,7 +298,6 @@ export class SyncEngine {
     await this.#rounds.run(async () => {
       const { state } = this.#core
       if (!state.active) return
-      this.#pushDue = false
       const pending = this.#core.pendingCount
       this.#setStatus({
         state: SyncState.syncing,
@@ -342,7 +351,6 @@ export class SyncEngine {
         'Your diary stays on this device; activate sync to start again.'
       await this.#core.saveState()
     })
-    this.#loopAbort?.abort()
     this.#restStatus()
   }
 
@@ -353,6 +361,10 @@ export class SyncEngine {
       await this.#core.lock.run(() => this.#core.saveState())
     }
     this.#restStatus()
+  }
+
+  #startLoop(): void {
+    if (this.#options.autoSync && !this.#closed && this.#core.state.active) this.#loop.start()
   }
 
   /** Sets the status for when nothing is running. */
@@ -414,103 +426,5 @@ export class SyncEngine {
         'a new master database was uploaded from another device; call downloadMaster() first',
       )
     }
-  }
-
-  #schedulePush(): void {
-    this.#setStatus({})
-    if (!this.#core.state.active || !this.#options.autoSync) return
-    if (this.#pushTimer) clearTimeout(this.#pushTimer)
-    this.#pushTimer = setTimeout(() => {
-      this.#pushTimer = undefined
-      this.#pushDue = true
-      this.#wake?.()
-    }, this.#options.pushDelayMs)
-  }
-
-  #startLoop(): void {
-    if (!this.#options.autoSync || this.#loop || this.#closed || !this.#core.state.active) return
-    const abort = new AbortController()
-    this.#loopAbort = abort
-    this.#loop = this.#runLoop(abort.signal)
-      .catch((error) => this.#options.onError(error, 'the sync loop stopped'))
-      .finally(() => {
-        if (this.#loopAbort === abort) {
-          this.#loop = undefined
-          this.#loopAbort = undefined
-        }
-      })
-  }
-
-  async #stopLoop(): Promise<void> {
-    if (this.#pushTimer) clearTimeout(this.#pushTimer)
-    this.#pushTimer = undefined
-    this.#loopAbort?.abort()
-    this.#wake?.()
-    await this.#loop
-  }
-
-  async #runLoop(signal: AbortSignal): Promise<void> {
-    let failures = 0
-    while (!signal.aborted && this.#core.state.active) {
-      try {
-        await this.#guard(() => this.#round())
-        failures = 0
-      } catch (error) {
-        if (signal.aborted || error instanceof PoolDeletedError) return
-        if (error instanceof NeedsMasterError) {
-          // Keep watching (a deletion must still be noticed), at the polling pace.
-          await this.#sleep(this.#options.pollIntervalMs, signal)
-          continue
-        }
-        failures++
-        const { base, max } = this.#options.retryDelayMs
-        const backoff = Math.min(max, base * 2 ** (failures - 1)) * (0.5 + this.#options.random() / 2)
-        await this.#sleep(error instanceof RateLimitError ? error.retryAfterMs : backoff, signal)
-        continue
-      }
-      if (!this.#pushDue) await this.#waitForWork(signal)
-    }
-  }
-
-  /** Waits for a push to be due, a remote change (watch) or the poll interval. */
-  #waitForWork(signal: AbortSignal): Promise<void> {
-    const { remote } = this.#ctx
-    const cursor = this.#ctx.view.cursor
-    if (!remote.watch || !cursor) return this.#sleep(this.#options.pollIntervalMs, signal)
-    return new Promise((resolve) => {
-      const watching = new AbortController()
-      const done = () => {
-        watching.abort()
-        signal.removeEventListener('abort', done)
-        this.#wake = undefined
-        resolve()
-      }
-      signal.addEventListener('abort', done)
-      this.#wake = done
-      const watchLoop = async () => {
-        while (!watching.signal.aborted) {
-          if (await remote.watch!(cursor, watching.signal)) return done()
-        }
-      }
-      watchLoop().catch(() => {
-        // The store cannot watch right now: fall back to one poll interval.
-        if (!watching.signal.aborted) setTimeout(done, this.#options.pollIntervalMs)
-      })
-    })
-  }
-
-  /** Sleeps, waking early on abort or when a push becomes due. */
-  #sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        signal.removeEventListener('abort', done)
-        this.#wake = undefined
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      signal.addEventListener('abort', done)
-      this.#wake = done
-    })
   }
 }

@@ -1,0 +1,130 @@
+/**
+ * The background owner of sync rounds: runs a round, then waits for work (a
+ * push falling due, a remote change seen through `watch`, or the polling
+ * interval), backing off after failures. `stop()` aborts and awaits it, so no
+ * background task outlives `close()`.
+ */
+import type { BlobStore } from '../blob-store.ts'
+import { NeedsMasterError, PoolDeletedError, RateLimitError } from '../errors.ts'
+import type { ResolvedOptions } from './options.ts'
+
+/** What the loop needs from the engine. */
+export interface LoopHost {
+  /** Runs one sync round; its failures have already been reported in the status. */
+  round(): Promise<void>
+  /** Whether sync is still on. */
+  active(): boolean
+  /** The cursor to watch, once a listing has been made. */
+  cursor(): string | undefined
+}
+
+/** The background sync loop of one engine. */
+export class SyncLoop {
+  #running: Promise<void> | undefined
+  #abort: AbortController | undefined
+  #wake: (() => void) | undefined
+  #pushTimer: ReturnType<typeof setTimeout> | undefined
+  #pushDue = false
+
+  constructor(
+    private readonly host: LoopHost,
+    private readonly remote: BlobStore,
+    private readonly options: ResolvedOptions,
+  ) {}
+
+  /** Starts the loop unless it runs already. */
+  start(): void {
+    if (this.#running) return
+    const abort = new AbortController()
+    this.#abort = abort
+    this.#running = this.#run(abort.signal)
+      .catch((error) => this.options.onError(error, 'the sync loop stopped'))
+      .finally(() => {
+        if (this.#abort === abort) {
+          this.#running = undefined
+          this.#abort = undefined
+        }
+      })
+  }
+
+  /** Stops the loop and waits until its current round has ended. */
+  async stop(): Promise<void> {
+    if (this.#pushTimer) clearTimeout(this.#pushTimer)
+    this.#pushTimer = undefined
+    this.#abort?.abort()
+    this.#wake?.()
+    await this.#running
+  }
+
+  /** Asks for a push after the debounce delay (restarted by every call). */
+  schedulePush(): void {
+    if (!this.#running) return
+    if (this.#pushTimer) clearTimeout(this.#pushTimer)
+    this.#pushTimer = setTimeout(() => {
+      this.#pushTimer = undefined
+      this.#pushDue = true
+      this.#wake?.()
+    }, this.options.pushDelayMs)
+  }
+
+  async #run(signal: AbortSignal): Promise<void> {
+    let failures = 0
+    while (!signal.aborted && this.host.active()) {
+      this.#pushDue = false
+      try {
+        await this.host.round()
+        failures = 0
+      } catch (error) {
+        if (signal.aborted || error instanceof PoolDeletedError) return
+        if (error instanceof NeedsMasterError) {
+          // Keep looking (a deletion must still be noticed), at the polling pace.
+          await this.#wait(signal, this.options.pollIntervalMs, false)
+          continue
+        }
+        failures++
+        const { base, max } = this.options.retryDelayMs
+        const backoff = Math.min(max, base * 2 ** (failures - 1)) * (0.5 + this.options.random() / 2)
+        await this.#wait(signal, error instanceof RateLimitError ? error.retryAfterMs : backoff, false)
+        continue
+      }
+      if (!this.#pushDue) await this.#wait(signal, this.options.pollIntervalMs, true)
+    }
+  }
+
+  /**
+   * Waits `ms`, or until a push falls due or the loop stops; with `watch`,
+   * also until the store reports a change under the cursor.
+   */
+  #wait(signal: AbortSignal, ms: number, watch: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const watching = new AbortController()
+      let settled = false
+      const done = () => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        watching.abort()
+        signal.removeEventListener('abort', done)
+        if (this.#wake === done) this.#wake = undefined
+        resolve()
+      }
+      this.#wake = done
+      signal.addEventListener('abort', done)
+      const cursor = this.host.cursor()
+      const canWatch = watch && this.remote.watch && cursor !== undefined
+      // While watching, the timer is only a safety net in case the store stops answering.
+      const timer = setTimeout(done, canWatch ? Math.max(ms, 5 * 60_000) : ms)
+      if (!canWatch) return
+      const watchLoop = async () => {
+        while (!watching.signal.aborted) {
+          if (await this.remote.watch!(cursor, watching.signal)) return done()
+        }
+      }
+      watchLoop().catch(() => {
+        // The store cannot watch right now: fall back to one polling interval.
+        clearTimeout(timer)
+        if (!settled) setTimeout(done, ms)
+      })
+    })
+  }
+}
