@@ -75,6 +75,7 @@ export async function dispatch(deps: DispatchDeps, req: IncomingMessage, res: Se
   let bytesIn = 0
   let bytesOut = 0
   let status: number | 'dropped' = 500
+  stats.begin(route)
   const client = header(req, 'x-emulator-client')
   const decision = deps.emulator.faults.decide(route, client)
   const faulted = decision.latencyMs > 0 || decision.failure !== undefined
@@ -95,6 +96,8 @@ export async function dispatch(deps: DispatchDeps, req: IncomingMessage, res: Se
     if (failure) throw faultError(failure, route)
     const ctx = await prepare(state, def, route, req, url, body.data, body.tooLarge, res)
     const reply = await def.handler(ctx)
+    // While closing, answer and hang up, so the server is not kept open by idle keep-alives.
+    if (state.closing.signal.aborted) res.setHeader('Connection', 'close')
     status = reply.status ?? 200
     bytesOut = sendReply(res, reply)
   } catch (error) {

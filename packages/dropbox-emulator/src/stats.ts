@@ -14,6 +14,8 @@ export interface RouteStats {
   statuses: Record<string, number>
   /** Requests a fault rule hit (latency included). */
   faults: number
+  /** Requests received but not yet answered (a waiting long-poll, a slow upload). */
+  inFlight: number
 }
 
 /** Snapshot returned by `emulator.stats()`. */
@@ -27,7 +29,12 @@ export interface EmulatorStats {
 export class StatsRecorder {
   private routes = new Map<string, RouteStats>()
 
-  /** Counts one request. */
+  /** Notes that a request arrived; {@link record} counts it once answered. */
+  begin(route: string): void {
+    this.route(route).inFlight++
+  }
+
+  /** Counts one answered (or dropped) request. */
   record(
     route: string,
     bytesIn: number,
@@ -35,11 +42,8 @@ export class StatsRecorder {
     status: number | 'dropped',
     faulted: boolean,
   ): void {
-    let s = this.routes.get(route)
-    if (!s) {
-      s = emptyStats()
-      this.routes.set(route, s)
-    }
+    const s = this.route(route)
+    s.inFlight = Math.max(0, s.inFlight - 1)
     s.requests++
     s.bytesIn += bytesIn
     s.bytesOut += bytesOut
@@ -57,17 +61,27 @@ export class StatsRecorder {
       total.bytesIn += s.bytesIn
       total.bytesOut += s.bytesOut
       total.faults += s.faults
+      total.inFlight += s.inFlight
       for (const [k, v] of Object.entries(s.statuses)) total.statuses[k] = (total.statuses[k] ?? 0) + v
     }
     return { total, routes }
   }
 
-  /** Zeroes every counter. */
+  /** Zeroes every counter (requests in flight stay counted). */
   reset(): void {
-    this.routes = new Map()
+    for (const [route, s] of this.routes) this.routes.set(route, { ...emptyStats(), inFlight: s.inFlight })
+  }
+
+  private route(route: string): RouteStats {
+    let s = this.routes.get(route)
+    if (!s) {
+      s = emptyStats()
+      this.routes.set(route, s)
+    }
+    return s
   }
 }
 
 function emptyStats(): RouteStats {
-  return { requests: 0, bytesIn: 0, bytesOut: 0, statuses: {}, faults: 0 }
+  return { requests: 0, bytesIn: 0, bytesOut: 0, statuses: {}, faults: 0, inFlight: 0 }
 }
