@@ -112,7 +112,7 @@ describe('files/delete_batch', () => {
       '.tag': 'failure',
       failure: { '.tag': 'path_lookup', path_lookup: { '.tag': 'not_found' } },
     })
-    expect((entries[2]?.metadata as { path_display: string }).path_display).toBe('/b.txt')
+    expect(entries[2]).toMatchObject({ metadata: { path_display: '/b.txt' } })
     expect((await dbx.filesListFolder({ path: '' })).result.entries).toEqual([])
   })
 
