@@ -1,6 +1,8 @@
 /**
  * @packageDocumentation
  * Node-only stores of y-dropbox core (they use `node:fs`): a folder as a
- * shared `BlobStore`, usable by several processes on one machine.
+ * shared `BlobStore` usable by several processes on one machine, and a
+ * crash-safe `LocalStore` in a log file.
  */
 export { FsBlobStore, type FsBlobStoreOptions } from './stores/fs-blob-store.ts'
+export { FsLocalStore, type FsLocalStoreOptions, type FsLocalStoreRecovery } from './stores/fs-local-store.ts'

@@ -57,7 +57,7 @@ describe('FsBlobStore', () => {
   })
 
   it('serialises compare-and-swap across processes', async () => {
-    await FsBlobStore.open({ dir })
+    await (await FsBlobStore.open({ dir })).put('/counter', bytes('0'), 'add')
     const children = ['one', 'two', 'three'].map((name) =>
       finished(spawnFixture('fs-blob-worker.ts', [dir, name, '15'])),
     )
