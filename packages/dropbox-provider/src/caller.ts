@@ -103,9 +103,11 @@ export class DropboxCaller {
         if (signal?.aborted) throw abortReason(signal)
         let verdict = this.#classify(operation, error, ambiguous)
         if (verdict.kind === 'refresh') {
-          if (++refreshes > 2) throw new AuthError(REVOKED_MESSAGE, { cause: this.#safe(verdict.cause) })
+          // A token refused as expired right after a renewal will not get better.
+          if (refreshes >= 2) throw new AuthError(REVOKED_MESSAGE, { cause: this.#safe(verdict.cause) })
           try {
             await this.#refresher.refreshAfter(generation)
+            refreshes++
             continue
           } catch (refreshError) {
             verdict = this.#classify(operation, refreshError, ambiguous)

@@ -73,8 +73,9 @@ async function runBatch(
   const jobId = launch.async_job_id
   const timing = caller.timing
   const started = timing.now()
-  for (;;) {
-    await timing.sleep(pollIntervalMs)
+  for (let poll = 0; ; poll++) {
+    // Small jobs finish quickly: poll soon at first, then every `pollIntervalMs`.
+    await timing.sleep(Math.min(pollIntervalMs, 50 * 2 ** poll))
     const status = await caller.call(`check of ${operation}`, async ({ options }) => {
       const { result } = await caller.sdk.filesDeleteBatchCheck({ async_job_id: jobId }, options)
       if (!result || typeof result['.tag'] !== 'string')

@@ -38,7 +38,7 @@ export interface DropboxBlobStoreOptions {
   downloadConcurrency?: number
   /** Entries per listing page (`limit`), 1..2000. Default 2000. */
   listPageSize?: number
-  /** Interval between `delete_batch/check` polls, in ms. Default 500. */
+  /** Longest interval between `delete_batch/check` polls, in ms (they start at 50 ms and double). Default 500. */
   batchPollIntervalMs?: number
   /** Timeout of one request in ms (0: none); a timed-out request is retried. Default 120,000. */
   requestTimeoutMs?: number

@@ -77,13 +77,36 @@ export class ScriptedDropbox {
       await new Promise((resolve) => setTimeout(resolve, 1))
       const reply = this.#queues.get(route)?.shift() ?? this.#handlers.get(route)
       if (!reply) throw new Error(`scripted Dropbox: no reply for ${route}`)
-      const out = typeof reply === 'function' ? await reply(call) : reply
+      const out = await abortable(
+        typeof reply === 'function' ? reply(call) : reply,
+        init?.signal ?? undefined,
+      )
       if (out instanceof Error) throw out
       return out.clone()
     } finally {
       this.#inFlight.set(route, (this.#inFlight.get(route) ?? 1) - 1)
     }
   }
+}
+
+/** Like fetch, rejects with the signal's reason when it aborts. */
+function abortable<T>(value: T | Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return Promise.resolve(value)
+  signal.throwIfAborted()
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    Promise.resolve(value).then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
 }
 
 /** A JSON success. */
