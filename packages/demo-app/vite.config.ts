@@ -3,13 +3,19 @@ import { defineConfig } from 'vite'
 
 /**
  * Vite configuration of the demo app. JSX is compiled by Oxc for Preact. The emulator's URL reaches
- * the app as `import.meta.env.VITE_EMULATOR_URL` (set by `npm run demo` and the browser tests);
- * `VITE_DROPBOX_APP_KEY` switches the app to real Dropbox.
+ * the app as `import.meta.env.VITE_EMULATOR_URL` (set by `npm run demo` and the browser tests), and
+ * `/__emulator/*` (its admin endpoints, used by the QA page) is proxied to it. With
+ * `VITE_DROPBOX_APP_KEY` set the app links real Dropbox accounts.
  */
+const emulatorUrl = process.env.VITE_EMULATOR_URL
+
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  server: { host: '127.0.0.1', strictPort: false },
+  server: {
+    host: '127.0.0.1',
+    ...(emulatorUrl ? { proxy: { '/__emulator': { target: emulatorUrl, changeOrigin: true } } } : {}),
+  },
   build: {
     rollupOptions: {
       input: {

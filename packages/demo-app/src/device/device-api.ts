@@ -3,26 +3,15 @@
  * The syncing (leader) tab implements `DeviceCalls` over the engine; other tabs call them through
  * the tab protocol with `deviceCall`.
  */
+import type { PoolDevice, SyncStatus } from '@y-dropbox/core'
 import type { TabClient } from '../tabs/tab-client.ts'
 
-/** Where sync stands (the engine's status). */
-export interface SyncStatusView {
-  /** `inactive`, `idle`, `syncing`, `offline`, `error` or `needs-master`. */
-  state: 'inactive' | 'idle' | 'syncing' | 'offline' | 'error' | 'needs-master'
-  /** A sentence for the user. */
-  message: string
-  /** Entries with changes not yet uploaded. */
-  pending: number
-  /** End of the last complete sync (ms), if ever. */
-  lastSyncAt?: number
-  /** Progress of a long operation. */
-  progress?: { phase: string; done: number; total: number }
-}
+export type { PoolDevice, SyncStatus }
 
 /** The device state broadcast to every tab. */
 export interface DeviceState {
   /** The engine's status. */
-  sync: SyncStatusView
+  sync: SyncStatus
   /** Whether a Dropbox account is linked on this device. */
   linked: boolean
   /** The name other devices see. */
@@ -31,20 +20,8 @@ export interface DeviceState {
   cloud: 'emulator' | 'dropbox'
   /** An operation the leader is running for the user (e.g. `Adding sample entries`), with progress. */
   task?: { label: string; done: number; total: number }
-}
-
-/** A device of the sync pool, as the Device Sync Services screen lists it. */
-export interface PoolDevice {
-  /** Device id. */
-  id: string
-  /** Name the device gave itself. */
-  name: string
-  /** Platform text, e.g. the browser. */
-  platform: string
-  /** Last time it talked to the pool (ms). */
-  lastSeen: number
-  /** True for this device. */
-  self: boolean
+  /** A passing problem the current sync round is retrying (rate limit, network), for the banner. */
+  notice?: string
 }
 
 /** How a restore treats the entries already on the device. */
@@ -61,7 +38,7 @@ export interface RestoreResult {
 }
 
 /** Operations the syncing tab runs for any tab. */
-export interface DeviceCalls {
+export type DeviceCalls = {
   /** Activates sync (builds or joins the pool); `created` on the first device. */
   activate(): Promise<'created' | 'joined'>
   /** Pushes everything pending and pulls everything missed. */

@@ -150,6 +150,8 @@ export class LeaderService<S> {
     this.generation++
     this.closeDocs()
     this.send({ dir: 'down', t: 'reset', from: this.tabId, generation: this.generation })
+    // The set of entries may have changed wholesale: send the full list with the new generation.
+    this.sendState()
   }
 
   private sendState(to?: string): void {

@@ -1,0 +1,82 @@
+/**
+ * One tab's session: its device profile, its membership in the profile's group of tabs, and the
+ * signals the screens render from (device state, diary index version, document generation).
+ */
+import { signal } from '@preact/signals'
+import { createContext } from 'preact'
+import { useContext } from 'preact/hooks'
+import type { CloudLink, LinkIntent } from '../cloud/cloud-link.ts'
+import { type DeviceCalls, type DeviceState, deviceCall } from '../device/device-api.ts'
+import { type LeaderParts, TabHub } from '../tabs/tab-hub.ts'
+import type { DeviceProfile } from './profile.ts'
+
+/** The state every screen of one tab shares. */
+export class Session {
+  /** The tab group of this device profile. */
+  readonly hub: TabHub<DeviceState>
+  /** The device state from the syncing tab; `undefined` until it arrives. */
+  readonly state = signal<DeviceState | undefined>(undefined)
+  /** Bumped whenever the diary index changes. */
+  readonly listVersion = signal(0)
+  /** Bumped when open entries were superseded (master downloaded) and must be opened again. */
+  readonly generation = signal(0)
+  /** True while this tab is the one syncing the device. */
+  readonly isLeader = signal(false)
+  /** What the user was doing when sent to Dropbox to link, once back (e.g. activating sync). */
+  readonly linkIntent = signal<LinkIntent | undefined>(undefined)
+  /** Why the last attempt to link Dropbox failed, if it did. */
+  readonly linkError = signal<string | undefined>(undefined)
+  /** Set when this tab could not open the device's database. */
+  readonly failure = signal<string | undefined>(undefined)
+
+  constructor(
+    /** The simulated device. */
+    readonly profile: DeviceProfile,
+    /** This profile's Dropbox link (for the browser steps of linking). */
+    readonly cloud: CloudLink,
+    openLeader: () => Promise<LeaderParts<DeviceState>>,
+  ) {
+    this.hub = new TabHub<DeviceState>({ device: profile.device, openLeader })
+    const client = this.hub.client
+    client.on('state', (s) => {
+      this.state.value = s
+    })
+    client.on('list', () => {
+      this.listVersion.value++
+    })
+    client.on('reset', () => {
+      this.generation.value = client.generation
+    })
+    this.hub.on('elected', () => {
+      this.isLeader.value = true
+      this.failure.value = undefined
+    })
+    this.hub.on('error', (error) => {
+      const why = error instanceof Error ? error.message : String(error)
+      this.failure.value = `This device's diary could not be opened (${why}). Close other windows of this device and reload the page.`
+    })
+  }
+
+  /** The diary index of this tab. */
+  get index() {
+    return this.hub.client.index
+  }
+
+  /** Runs a device operation in the syncing tab. */
+  call<K extends keyof DeviceCalls>(
+    name: K,
+    ...args: Parameters<DeviceCalls[K]>
+  ): ReturnType<DeviceCalls[K]> {
+    return deviceCall(this.hub.client, name, ...args)
+  }
+}
+
+/** Gives screens their session. */
+export const SessionContext = createContext<Session | undefined>(undefined)
+
+/** The session of this tab (inside `SessionContext`). */
+export function useSession(): Session {
+  const session = useContext(SessionContext)
+  if (!session) throw new Error('useSession() needs a SessionContext provider')
+  return session
+}

@@ -1,0 +1,211 @@
+/**
+ * The syncing tab's side of a device: the sync engine seen as a document source for the other
+ * tabs, and every device operation (`DeviceCalls`) run against it.
+ */
+import { AuthError, type DocsEvent, type SyncEngine } from '@y-dropbox/core'
+import type { RetryInfo } from '@y-dropbox/dropbox-provider'
+import * as Y from 'yjs'
+import type { CloudLink } from '../cloud/cloud-link.ts'
+import { createBackup, readBackup, restoreBackup } from '../model/backup.ts'
+import type { ListItem } from '../model/diary-index.ts'
+import { initEntry, randomId } from '../model/entry.ts'
+import { sampleEntries } from '../model/samples.ts'
+import type { DocSource, SourceEvents } from '../tabs/leader-service.ts'
+import type { DeviceCalls, DeviceState, RestoreMode } from './device-api.ts'
+
+/** How often (in entries) a long task reports progress. */
+const PROGRESS_EVERY = 50
+
+/** The engine of one device, served to its tabs. */
+export class DeviceLeader {
+  private readonly listeners = new Set<SourceEvents<DeviceState>>()
+  /** Documents opened for tabs: never destroyed by background work. */
+  private readonly inUse = new Set<string>()
+  private task: DeviceState['task']
+  private notice: string | undefined
+  private readonly onStatus = () => {
+    // A retry note only makes sense while the round that retries is running.
+    if (this.engine.status.state !== 'syncing') this.notice = undefined
+    this.emitState()
+  }
+  private readonly onDocs = (event: DocsEvent) => this.emitDocs(event)
+
+  constructor(
+    /** The open engine. */
+    readonly engine: SyncEngine,
+    /** This device's Dropbox link. */
+    private readonly cloud: CloudLink,
+    /** Whether Dropbox was linked when the engine opened. */
+    private linked: boolean,
+  ) {
+    engine.on('status', this.onStatus)
+    engine.on('docs', this.onDocs)
+    cloud.onRetry = (info) => this.noteRetry(info)
+  }
+
+  /** The engine as the tabs see it. */
+  readonly source: DocSource<DeviceState> = {
+    doc: (id) => {
+      this.inUse.add(id)
+      return this.engine.doc(id)
+    },
+    list: () => this.engine.list(),
+    state: () => this.state(),
+    subscribe: (events) => {
+      this.listeners.add(events)
+      return () => this.listeners.delete(events)
+    },
+  }
+
+  /** The device operations, run here for any tab. */
+  readonly calls: DeviceCalls = {
+    activate: async () => {
+      if (!this.linked) throw new AuthError('Dropbox is not linked on this device; tap “Link Dropbox” first')
+      return this.engine.activate()
+    },
+    syncNow: () => this.engine.syncNow(),
+    downloadMaster: async () => {
+      await this.engine.downloadMaster()
+    },
+    uploadMaster: () => this.engine.uploadMaster(),
+    deactivate: () => this.engine.deactivate(),
+    deleteAllSyncData: () => this.engine.deleteAllSyncData(),
+    devices: () => this.engine.devices(),
+    rename: async (name) => {
+      await this.engine.setDeviceName(name)
+      this.emitState()
+    },
+    linkChanged: async () => {
+      await this.cloud.refresh()
+      this.linked = await this.cloud.isLinked()
+      this.emitState()
+      const s = this.engine.status.state
+      // Linked again after access was lost: resume at once rather than at the next retry.
+      if (this.linked && (s === 'error' || s === 'offline')) void this.engine.syncNow().catch(() => {})
+    },
+    unlink: async () => {
+      if (this.engine.status.state !== 'inactive') await this.engine.deactivate()
+      await this.cloud.unlink()
+      this.linked = false
+      this.emitState()
+    },
+    deleteEntry: (id) => this.engine.delete(id),
+    exportBackup: () =>
+      this.withTask('Preparing the backup', (progress) =>
+        createBackup(
+          { list: () => this.engine.list(), read: (id) => this.read(id) },
+          this.engine.deviceName,
+          progress,
+        ),
+      ),
+    restoreBackup: (file: Uint8Array, mode: RestoreMode) => {
+      const backup = readBackup(file)
+      const opened = new Map<string, Y.Doc>()
+      const target = {
+        list: () => this.engine.list(),
+        doc: async (id: string) => {
+          const doc = await this.engine.doc(id)
+          opened.set(id, doc)
+          return doc
+        },
+        delete: (id: string) => this.engine.delete(id),
+      }
+      return this.withTask('Restoring the backup', (progress) =>
+        restoreBackup(target, backup, mode, progress).finally(() => {
+          for (const [id, doc] of opened) this.release(id, doc)
+        }),
+      )
+    },
+    addSamples: (count: number) =>
+      this.withTask('Adding sample entries', async (progress) => {
+        let done = 0
+        for (const data of sampleEntries(count, Date.now() >>> 0)) {
+          const id = randomId()
+          const doc = await this.engine.doc(id)
+          initEntry(doc, data)
+          this.release(id, doc)
+          progress(++done, count)
+        }
+        await this.engine.flush()
+        return done
+      }),
+  }
+
+  /** Stops listening to the engine. */
+  detach(): void {
+    this.engine.off('status', this.onStatus)
+    this.engine.off('docs', this.onDocs)
+    this.cloud.onRetry = undefined
+    this.listeners.clear()
+  }
+
+  private state(): DeviceState {
+    const state: DeviceState = {
+      sync: this.engine.status,
+      linked: this.linked,
+      deviceName: this.engine.deviceName,
+      cloud: this.cloud.kind,
+    }
+    if (this.task) state.task = this.task
+    if (this.notice) state.notice = this.notice
+    return state
+  }
+
+  private noteRetry(info: RetryInfo): void {
+    const wait = `retrying in ${Math.max(1, Math.round(info.delayMs / 1000))} s`
+    const why =
+      info.reason === 'rate-limit' || info.reason === 'write-lock'
+        ? 'Dropbox asked to slow down (rate limited)'
+        : info.reason === 'network'
+          ? 'Cannot reach Dropbox'
+          : 'Dropbox had a problem'
+    this.notice = `${why}; ${wait}…`
+    this.emitState()
+  }
+
+  private emitState(): void {
+    const state = this.state()
+    for (const l of this.listeners) l.state(state)
+  }
+
+  private emitDocs(event: DocsEvent): void {
+    if (event.origin === 'reset') {
+      this.inUse.clear()
+      for (const l of this.listeners) l.reset()
+      return
+    }
+    const ids = new Set([...event.added, ...event.changed, ...event.deleted])
+    const items: ListItem[] = this.engine.list().filter((i) => ids.has(i.id))
+    for (const l of this.listeners) l.docs(items)
+  }
+
+  /** The state of a document as one update, without keeping it open unless a tab uses it. */
+  private async read(id: string): Promise<Uint8Array> {
+    const doc = await this.engine.doc(id)
+    const update = Y.encodeStateAsUpdate(doc)
+    this.release(id, doc)
+    return update
+  }
+
+  private release(id: string, doc: Y.Doc): void {
+    if (!this.inUse.has(id)) doc.destroy()
+  }
+
+  private async withTask<T>(
+    label: string,
+    work: (progress: (done: number, total: number) => void) => Promise<T>,
+  ): Promise<T> {
+    if (this.task) throw new Error(`${this.task.label} is still running; try again when it has finished`)
+    this.task = { label, done: 0, total: 0 }
+    this.emitState()
+    try {
+      return await work((done, total) => {
+        this.task = { label, done, total }
+        if (done === total || done % PROGRESS_EVERY === 0) this.emitState()
+      })
+    } finally {
+      this.task = undefined
+      this.emitState()
+    }
+  }
+}

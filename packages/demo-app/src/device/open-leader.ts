@@ -1,0 +1,76 @@
+/** Opens a device's engine in the tab elected to sync it. */
+import { IdbLocalStore, SyncEngine } from '@y-dropbox/core'
+import type { DeviceProfile } from '../app/profile.ts'
+import type { CloudLink } from '../cloud/cloud-link.ts'
+import { summarizeEntry } from '../model/summary.ts'
+import type { LeaderParts } from '../tabs/tab-hub.ts'
+import type { DeviceState } from './device-api.ts'
+import { DeviceLeader } from './device-leader.ts'
+import { POOL_ROOT } from './pool-root.ts'
+
+/** The name the engine gives a device that never chose one. */
+const ENGINE_DEFAULT_NAME = 'This device'
+
+/**
+ * Opens the profile's IndexedDB store and sync engine (resuming sync if it was on) and returns
+ * what the tab protocol serves. Closing flushes the engine, then closes the database.
+ */
+export async function openLeader(
+  profile: DeviceProfile,
+  cloud: CloudLink,
+): Promise<LeaderParts<DeviceState>> {
+  const local = await IdbLocalStore.open({ dbName: profile.engineDb })
+  try {
+    const engine = await SyncEngine.open({
+      remote: cloud.remote,
+      local,
+      root: POOL_ROOT,
+      summarize: summarizeEntry,
+      pushDelayMs: profile.pushDelayMs,
+      pollIntervalMs: profile.pollIntervalMs,
+      platform: describePlatform(),
+    })
+    if (engine.deviceName === ENGINE_DEFAULT_NAME) await engine.setDeviceName(profile.defaultName)
+    const leader = new DeviceLeader(engine, cloud, await cloud.isLinked())
+    return {
+      source: leader.source,
+      handlers: leader.calls,
+      close: async () => {
+        leader.detach()
+        try {
+          await engine.close()
+        } finally {
+          await local.close()
+        }
+      },
+    }
+  } catch (error) {
+    await local.close()
+    throw error
+  }
+}
+
+/** "Chrome on Linux", from the user agent. */
+export function describePlatform(ua = globalThis.navigator?.userAgent ?? ''): string {
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'Browser'
+  const os = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Mac OS X/.test(ua)
+        ? 'macOS'
+        : /Windows/.test(ua)
+          ? 'Windows'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : 'unknown system'
+  return `${browser} on ${os}`
+}

@@ -1,0 +1,386 @@
+/**
+ * Settings → Cloud Services → Device Sync Services: every operation of device sync with the labels
+ * of the product's help page, the device's sync state and the devices of the pool.
+ */
+import { useEffect, useState } from 'preact/hooks'
+import { useSession } from '../app/session.ts'
+import type { PoolDevice } from '../device/device-api.ts'
+import { POOL_ROOT } from '../device/pool-root.ts'
+import { Confirm, Dialog } from './Dialog.tsx'
+import { formatAgo, plural } from './format.ts'
+import { Icon } from './icons.tsx'
+import { errorMessage, useAction } from './use-action.ts'
+
+type Ask = 'upload' | 'download' | 'off' | 'delete'
+
+const STATE_LABEL = {
+  inactive: 'Off',
+  idle: 'Active',
+  syncing: 'Syncing',
+  offline: 'Offline',
+  error: 'Needs attention',
+  'needs-master': 'New master available',
+} as const
+
+/** The Device Sync Services screen. */
+export function DeviceSync() {
+  const session = useSession()
+  const state = session.state.value
+  const action = useAction()
+  const [ask, setAsk] = useState<Ask | undefined>(undefined)
+  const [activated, setActivated] = useState<'created' | 'joined' | undefined>(undefined)
+  const sync = state?.sync
+  const active = sync !== undefined && sync.state !== 'inactive'
+
+  const activate = () =>
+    action.run('Activating', async () => {
+      if (!state?.linked) {
+        await session.cloud.beginLink('activate')
+        return
+      }
+      setActivated(await session.call('activate'))
+    })
+
+  // Back from Dropbox's approve page with "activate" in mind: carry on.
+  useEffect(() => {
+    if (session.linkIntent.value === 'activate' && state?.linked) {
+      session.linkIntent.value = undefined
+      activate()
+    }
+  })
+
+  const run = (what: Ask) => {
+    setAsk(undefined)
+    const tasks = {
+      upload: ['Uploading the master', () => session.call('uploadMaster')],
+      download: ['Downloading the master', () => session.call('downloadMaster')],
+      off: ['Turning off', () => session.call('deactivate')],
+      delete: ['Deleting sync data', () => session.call('deleteAllSyncData')],
+    } as const
+    const [label, task] = tasks[what]
+    action.run(label, task)
+  }
+
+  if (!state || !sync) return <div class="card muted">Loading…</div>
+  return (
+    <div data-testid="device-sync">
+      <div class="card">
+        <div style={{ display: 'flex', alignItems: 'center', gap: 10, marginBottom: 8 }}>
+          <b style={{ flex: 1 }}>Sync status</b>
+          <span class={`pill ${sync.state}`} data-testid="sync-state">
+            {STATE_LABEL[sync.state]}
+          </span>
+        </div>
+        <p style={{ margin: '0 0 10px' }} data-testid="sync-message">
+          {sync.message}
+        </p>
+        {sync.progress && (
+          <div class="progress" style={{ color: 'var(--brand)', marginBottom: 10 }}>
+            <div
+              style={{
+                width: `${Math.round((sync.progress.done / Math.max(1, sync.progress.total)) * 100)}%`,
+              }}
+            />
+          </div>
+        )}
+        <dl class="kv">
+          <dt>Pending changes</dt>
+          <dd data-testid="pending">
+            {sync.pending === 0 ? 'None' : plural(sync.pending, 'entry', 'entries')}
+          </dd>
+          <dt>Last sync</dt>
+          <dd>{formatAgo(sync.lastSyncAt)}</dd>
+          <dt>Dropbox</dt>
+          <dd>
+            {state.linked ? (state.cloud === 'emulator' ? 'Linked (emulator)' : 'Linked') : 'Not linked'}
+          </dd>
+        </dl>
+      </div>
+
+      <RenameDevice />
+
+      <div class="card">
+        <div class="btn-stack">
+          {!active && (
+            <>
+              <p class="small muted" style={{ margin: 0 }}>
+                Start with the device that has your most up-to-date diary: it becomes your Primary device and
+                its diary the starting point for the others.
+                {state.linked ? '' : ' You will be asked to link Dropbox first.'}
+              </p>
+              <button type="button" class="btn primary block" disabled={!!action.busy} onClick={activate}>
+                Activate Sync Services
+              </button>
+            </>
+          )}
+          {active && sync.state === 'needs-master' && (
+            <button
+              type="button"
+              class="btn primary block"
+              disabled={!!action.busy}
+              onClick={() => setAsk('download')}
+            >
+              Download Master DB to Device
+            </button>
+          )}
+          {active && (
+            <>
+              <button
+                type="button"
+                class={`btn block ${sync.state === 'needs-master' ? '' : 'primary'}`}
+                disabled={!!action.busy || sync.state === 'needs-master'}
+                onClick={() => action.run('Synchronizing', () => session.call('syncNow'))}
+              >
+                Synchronize DB Now
+              </button>
+              <button
+                type="button"
+                class="btn block"
+                disabled={!!action.busy}
+                onClick={() => setAsk('upload')}
+              >
+                Upload Master DB to Cloud
+              </button>
+              {sync.state !== 'needs-master' && (
+                <button
+                  type="button"
+                  class="btn block"
+                  disabled={!!action.busy}
+                  onClick={() => setAsk('download')}
+                >
+                  Download Master DB to Device
+                </button>
+              )}
+              <button type="button" class="btn block" disabled={!!action.busy} onClick={() => setAsk('off')}>
+                Turn Off Sync Services for Device
+              </button>
+            </>
+          )}
+          <button
+            type="button"
+            class="btn danger block"
+            disabled={!!action.busy || !state.linked}
+            onClick={() => setAsk('delete')}
+          >
+            Delete All Local &amp; Remote Sync Data
+          </button>
+        </div>
+        {action.busy && (
+          <p class="small muted" style={{ marginBottom: 0 }}>
+            {action.busy}…
+          </p>
+        )}
+        {action.error && (
+          <p
+            class="small"
+            role="alert"
+            style={{ color: 'var(--danger)', marginBottom: 0 }}
+            data-testid="action-error"
+          >
+            {action.error}
+          </p>
+        )}
+      </div>
+
+      <PoolDevices />
+
+      {activated && (
+        <Dialog
+          icon="check"
+          title="Sync Services are Now Active"
+          onClose={() => setActivated(undefined)}
+          actions={
+            <>
+              {activated === 'joined' && (
+                <button
+                  type="button"
+                  class="btn"
+                  onClick={() => {
+                    setActivated(undefined)
+                    setAsk('download')
+                  }}
+                >
+                  Download Master DB to Device
+                </button>
+              )}
+              <button type="button" class="btn primary" onClick={() => setActivated(undefined)}>
+                Return to Settings
+              </button>
+            </>
+          }
+        >
+          {activated === 'created' ? (
+            <p>
+              This is your Primary device. A copy of its diary is being uploaded to your Dropbox as the
+              starting point for your other devices. Activate Sync Services on each of them next.
+            </p>
+          ) : (
+            <p>
+              This device joined your sync pool; its entries were merged in and nothing was lost. To make this
+              device's diary the same as your Primary device's, choose Download Master DB to Device.
+            </p>
+          )}
+        </Dialog>
+      )}
+      {ask === 'upload' && (
+        <Confirm
+          title="Upload Master DB to Cloud?"
+          confirm="Upload Master DB"
+          onCancel={() => setAsk(undefined)}
+          onConfirm={() => run('upload')}
+        >
+          <p>
+            This device's diary becomes the new baseline in Dropbox. Your other devices will be asked to
+            download it.
+          </p>
+        </Confirm>
+      )}
+      {ask === 'download' && (
+        <Confirm
+          title="Download Master DB to Device?"
+          confirm="Download Master DB"
+          onCancel={() => setAsk(undefined)}
+          onConfirm={() => run('download')}
+        >
+          <p>
+            This device's diary is replaced by the master copy in Dropbox.
+            {sync.pending > 0
+              ? ` Its ${plural(sync.pending, 'entry', 'entries')} not yet uploaded are kept in a local backup.`
+              : ''}
+          </p>
+        </Confirm>
+      )}
+      {ask === 'off' && (
+        <Confirm
+          title="Turn Off Sync Services for Device?"
+          confirm="Turn Off"
+          onCancel={() => setAsk(undefined)}
+          onConfirm={() => run('off')}
+        >
+          <p>
+            This device stops syncing and keeps its diary. Your other devices go on syncing between
+            themselves.
+          </p>
+        </Confirm>
+      )}
+      {ask === 'delete' && (
+        <Confirm
+          title="Delete All Local & Remote Sync Data?"
+          confirm="Delete All Sync Data"
+          danger
+          onCancel={() => setAsk(undefined)}
+          onConfirm={() => run('delete')}
+        >
+          <p>This turns sync off for every device:</p>
+          <ul>
+            <li>
+              <b>In Dropbox:</b> the sync folder <code>{POOL_ROOT}</code> with every device's sync data is
+              deleted.
+            </li>
+            <li>
+              <b>On this device:</b> sync is turned off and its sync state removed. Your diary entries stay.
+            </li>
+            <li>
+              <b>On your other devices:</b> sync stops at their next contact; their diaries stay.
+            </li>
+          </ul>
+          <p>This cannot be undone.</p>
+        </Confirm>
+      )}
+    </div>
+  )
+}
+
+function RenameDevice() {
+  const session = useSession()
+  const current = session.state.value?.deviceName ?? ''
+  const [name, setName] = useState(current)
+  const action = useAction()
+  useEffect(() => setName(current), [current])
+  return (
+    <div class="card">
+      <label class="small muted" for="device-name">
+        This device's name
+      </label>
+      <form
+        class="rename"
+        style={{ marginTop: 6 }}
+        onSubmit={(e) => {
+          e.preventDefault()
+          action.run('Renaming', () => session.call('rename', name))
+        }}
+      >
+        <input
+          id="device-name"
+          class="input"
+          value={name}
+          maxLength={100}
+          onInput={(e) => setName(e.currentTarget.value)}
+        />
+        <button type="submit" class="btn" disabled={!!action.busy || name.trim() === current || !name.trim()}>
+          Save
+        </button>
+      </form>
+      {action.error && (
+        <p class="small" style={{ color: 'var(--danger)' }}>
+          {action.error}
+        </p>
+      )}
+    </div>
+  )
+}
+
+function PoolDevices() {
+  const session = useSession()
+  const sync = session.state.value?.sync
+  const active = sync !== undefined && sync.state !== 'inactive'
+  const [devices, setDevices] = useState<PoolDevice[] | undefined>(undefined)
+  const [error, setError] = useState<string | undefined>(undefined)
+  const stamp = sync?.lastSyncAt
+  useEffect(() => {
+    if (!active) return
+    let alive = true
+    session
+      .call('devices')
+      .then((list) => {
+        if (!alive) return
+        setDevices(list)
+        setError(undefined)
+      })
+      .catch((e: unknown) => {
+        if (alive) setError(errorMessage(e))
+      })
+    return () => {
+      alive = false
+    }
+  }, [session, active, stamp])
+  if (!active) return null
+  return (
+    <div class="card">
+      <b>Devices in the sync pool</b>
+      {error && (
+        <p class="small" style={{ color: 'var(--danger)' }}>
+          {error}
+        </p>
+      )}
+      {!devices && !error && <p class="small muted">Loading…</p>}
+      {devices && (
+        <ul class="devices" data-testid="pool-devices">
+          {devices.map((d) => (
+            <li key={d.deviceId}>
+              <span class="ico">
+                <Icon name={d.isThisDevice ? 'phone' : 'laptop'} />
+              </span>
+              <span style={{ flex: 1 }}>
+                {d.name}
+                {d.isThisDevice && <span class="small muted"> (this device)</span>}
+                <div class="small muted">{d.platform}</div>
+              </span>
+              <span class="small muted">seen {formatAgo(d.lastSeen)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  )
+}

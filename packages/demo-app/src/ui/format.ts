@@ -1,0 +1,57 @@
+/** Formatting shared by the screens: dates, times, pain colours and words. */
+
+/** Colour of a pain level, green (0) through amber to red (10). */
+export function painColor(pain: number): string {
+  const hue = Math.round(145 - Math.min(10, Math.max(0, pain)) * 14.5)
+  return `hsl(${hue} 62% ${pain >= 4 && pain <= 6 ? 40 : 42}%)`
+}
+
+/** A word for a pain level. */
+export function painWord(pain: number): string {
+  if (pain === 0) return 'No pain'
+  if (pain <= 3) return 'Mild'
+  if (pain <= 6) return 'Moderate'
+  if (pain <= 8) return 'Severe'
+  return 'Worst possible'
+}
+
+/** Parses a stored `YYYY-MM-DDTHH:mm` as a local date; `undefined` if it is not one. */
+export function parseLocal(at: string): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(at)
+  if (!m) return undefined
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]))
+}
+
+/** "Tue 5 Mar 2024". */
+export function formatDay(at: string): string {
+  const d = parseLocal(at)
+  if (!d) return 'No date'
+  return d.toLocaleDateString(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  })
+}
+
+/** "08:30". */
+export function formatTime(at: string): string {
+  const d = parseLocal(at)
+  return d ? d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : ''
+}
+
+/** "just now", "5 min ago", "3 h ago", or a date and time. */
+export function formatAgo(ms: number | undefined, now = Date.now()): string {
+  if (ms === undefined || ms <= 0) return 'never'
+  const s = Math.round((now - ms) / 1000)
+  if (s < 10) return 'just now'
+  if (s < 60) return `${s} s ago`
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`
+  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+}
+
+/** "1 entry" / "1,234 entries". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`
+}
