@@ -30,6 +30,8 @@ export class MemoryCloudState {
   readonly log: BlobMeta[] = []
   /** Counters over all clients. */
   readonly stats: BlobStoreStats = emptyStats()
+  /** Number of files under each folder that holds any, so file/folder clashes are refused like Dropbox does. */
+  readonly #folders = new Map<string, number>()
   readonly #listeners = new Set<AppendListener>()
   readonly #id = `m${++cloudCount}`
   #generation = 0
@@ -67,7 +69,9 @@ export class MemoryCloudState {
       }
     }
     if (existing && same) return existing.meta
+    if (!existing) this.#checkPlace(path)
     const meta: BlobMeta = { path, rev: this.#nextRev(), size: data.length, contentHash: hash }
+    if (!existing) this.#countFolders(path, 1)
     this.files.set(path, { meta, data })
     this.#append(meta)
     return meta
@@ -77,6 +81,7 @@ export class MemoryCloudState {
   remove(paths: string[]): void {
     for (const path of paths) {
       if (!this.files.delete(path)) continue
+      this.#countFolders(path, -1)
       this.#append({ path, rev: '', size: 0, contentHash: '', deleted: true })
     }
   }
@@ -115,6 +120,27 @@ export class MemoryCloudState {
   hasChangeSince(prefix: string, position: number): boolean {
     for (let i = position; i < this.log.length; i++) if (isUnder(this.log[i]!.path, prefix)) return true
     return false
+  }
+
+  /** Throws `ConflictError` when `path` is a folder or one of its parents is a file. */
+  #checkPlace(path: string): void {
+    if (this.#folders.has(path))
+      throw new ConflictError(path, `${path} is a folder; choose another file name`)
+    for (let at = path.lastIndexOf('/'); at > 0; at = path.lastIndexOf('/', at - 1)) {
+      const parent = path.slice(0, at)
+      if (this.files.has(parent)) {
+        throw new ConflictError(path, `a parent folder of ${path} is a file (${parent}); choose another path`)
+      }
+    }
+  }
+
+  #countFolders(path: string, delta: 1 | -1): void {
+    for (let at = path.lastIndexOf('/'); at > 0; at = path.lastIndexOf('/', at - 1)) {
+      const folder = path.slice(0, at)
+      const count = (this.#folders.get(folder) ?? 0) + delta
+      if (count > 0) this.#folders.set(folder, count)
+      else this.#folders.delete(folder)
+    }
   }
 
   #append(change: BlobMeta): void {

@@ -221,3 +221,18 @@ describe('MemoryBlobStore cursors, watch, stats and paths', () => {
     await expect(store.put('/x', bytes('x'), { update: '000000001' })).rejects.toThrow(/no file/)
   })
 })
+
+describe('MemoryBlobStore files and folders', () => {
+  it('refuses a file where a folder is and a folder where a file is, like Dropbox', async () => {
+    const store = new MemoryBlobStore()
+    await store.put('/a/b/c', bytes('c'), 'add')
+    await expect(store.put('/a/b', bytes('b'), 'overwrite')).rejects.toThrow(/is a folder/)
+    await expect(store.put('/a', bytes('a'), 'add')).rejects.toThrow(/is a folder/)
+    await expect(store.put('/a/b/c/d', bytes('d'), 'overwrite')).rejects.toThrow(/parent folder .* is a file/)
+    await store.delete(['/a/b'])
+    expect((await store.get('/a/b/c'))?.data).toEqual(bytes('c'))
+    await store.delete(['/a/b/c'])
+    await store.put('/a/b', bytes('now a file'), 'add')
+    expect(store.cloud.files().map((f) => f.meta.path)).toEqual(['/a/b'])
+  })
+})
