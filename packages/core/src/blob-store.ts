@@ -5,7 +5,11 @@
  * Failures are thrown as the typed errors of `errors.ts`.
  */
 
-/** What the store knows about one file. */
+/**
+ * What the store knows about one file. A deletion reported by a cursor
+ * listing carries only its `path` and `deleted: true` (like Dropbox's deleted
+ * entries): its `rev` and `contentHash` are empty and its `size` is 0.
+ */
 export interface BlobMeta {
   /** Absolute path, lower case. */
   path: string
@@ -38,6 +42,11 @@ export interface BlobStore {
    * exists (never deletions). With a cursor from an earlier call: only what
    * changed since, deletions included. Throws `CursorResetError` when the
    * cursor is no longer valid. Never returns a partial listing.
+   *
+   * A folder that does not exist lists as empty, with a cursor that reports
+   * files added under it later. Entries come in no particular order, except
+   * that a cursor listing may name a path more than once: apply its entries
+   * in order, the last one for a path wins.
    */
   list(prefix: string, cursor?: string): Promise<{ entries: BlobMeta[]; cursor: string }>
   /** Deletes files; paths that do not exist are ignored. */
