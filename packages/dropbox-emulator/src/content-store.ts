@@ -26,9 +26,10 @@ export class ContentStore {
   async load(): Promise<void> {
     if (!this.dir) return
     await mkdir(this.dir, { recursive: true })
-    for (const sub of await readdir(this.dir)) {
-      for (const name of await readdir(join(this.dir, sub))) {
-        if (name.endsWith('.tmp')) await rm(join(this.dir, sub, name), { force: true })
+    for (const sub of await readdir(this.dir, { withFileTypes: true })) {
+      if (!sub.isDirectory()) continue
+      for (const name of await readdir(join(this.dir, sub.name))) {
+        if (name.endsWith('.tmp')) await rm(join(this.dir, sub.name, name), { force: true })
         else this.known.add(name)
       }
     }

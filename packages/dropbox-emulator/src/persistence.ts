@@ -4,12 +4,14 @@
  * - `journal.jsonl`: one line per change since the snapshot, appended and fsynced before the
  *   request that made the change is answered; a torn last line (crash mid-write) is ignored;
  * - `auth.json`: tokens, replaced atomically;
- * - `blobs/`: file contents (see content-store.ts).
+ * - `blobs/`: file contents (see content-store.ts);
+ * - `LOCK`: the owning process id, so two emulators never share a folder.
  */
 import { randomBytes } from 'node:crypto'
 import { type FileHandle, mkdir, open, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { writeFileAtomic } from './atomic-file.ts'
+import { lockDataDir } from './data-lock.ts'
 import type { ChangeSet, NamespaceSnapshot } from './namespace.ts'
 
 const FORMAT = 1
@@ -39,6 +41,7 @@ export class Persistence {
     private readonly cursorSecret: string,
     private readonly fsync: boolean,
     private readonly compactEvery: number,
+    private readonly unlock: () => Promise<void>,
   ) {}
 
   /** Opens (creating if needed) `dir` and reads what it holds. */
@@ -47,6 +50,20 @@ export class Persistence {
     options: { fsync: boolean; compactEvery: number },
   ): Promise<{ persistence: Persistence; loaded: LoadedState }> {
     await mkdir(dir, { recursive: true })
+    const unlock = await lockDataDir(dir)
+    try {
+      return await Persistence.read(dir, options, unlock)
+    } catch (error) {
+      await unlock()
+      throw error
+    }
+  }
+
+  private static async read(
+    dir: string,
+    options: { fsync: boolean; compactEvery: number },
+    unlock: () => Promise<void>,
+  ): Promise<{ persistence: Persistence; loaded: LoadedState }> {
     const state = await readJson(join(dir, 'state.json'))
     if (state !== undefined && (state as { format?: number }).format !== FORMAT) {
       throw new Error(
@@ -69,7 +86,14 @@ export class Persistence {
     const cursorSecret = saved?.cursorSecret ?? randomBytes(32).toString('base64url')
     const auth = await readJson(join(dir, 'auth.json'))
     const journal = await open(join(dir, 'journal.jsonl'), 'a')
-    const persistence = new Persistence(dir, journal, cursorSecret, options.fsync, options.compactEvery)
+    const persistence = new Persistence(
+      dir,
+      journal,
+      cursorSecret,
+      options.fsync,
+      options.compactEvery,
+      unlock,
+    )
     const loaded: LoadedState = { changes, cursorSecret, auth }
     if (saved) loaded.snapshot = saved.snapshot
     return { persistence, loaded }
@@ -115,11 +139,17 @@ export class Persistence {
     }
   }
 
-  /** Writes a final snapshot and closes the journal. */
+  /** Writes a final snapshot, closes the journal and releases the folder. */
   async close(snapshot: () => NamespaceSnapshot): Promise<void> {
     this.compact(snapshot)
+    await this.release()
+  }
+
+  /** Waits for queued writes, closes the journal and releases the folder (no final snapshot). */
+  async release(): Promise<void> {
     await this.tail
     await this.journal.close()
+    await this.unlock()
   }
 
   private async flushLines(): Promise<void> {

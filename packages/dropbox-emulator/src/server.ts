@@ -35,13 +35,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   // Long uploads and long-polls must not be cut by Node's default request timeout.
   server.requestTimeout = 0
   const host = options.host ?? '127.0.0.1'
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (error) {
+    await state.close()
+    throw new Error(`the emulator could not listen on ${host}:${options.port ?? 0}: ${String(error)}`, {
+      cause: error,
+    })
+  }
   const port = (server.address() as AddressInfo).port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
   let closing: Promise<void> | undefined

@@ -92,15 +92,20 @@ export class EmulatorState {
         compactEvery: COMPACT_EVERY,
       })
       this.persistence = persistence
-      if (loaded.snapshot) this.namespace.restore(loaded.snapshot)
-      for (const change of loaded.changes) this.namespace.apply(change)
-      if (loaded.auth !== undefined) this.tokens.import(loaded.auth)
-      secret = loaded.cursorSecret
-      await this.content.load()
-      // A fresh snapshot drops any torn journal tail; then contents nothing refers to go.
-      persistence.compact(() => this.namespace.snapshot())
-      await persistence.durable()
-      await this.content.sweep(this.namespace.referencedHashes(), async () => {})
+      try {
+        if (loaded.snapshot) this.namespace.restore(loaded.snapshot)
+        for (const change of loaded.changes) this.namespace.apply(change)
+        if (loaded.auth !== undefined) this.tokens.import(loaded.auth)
+        secret = loaded.cursorSecret
+        await this.content.load()
+        // A fresh snapshot drops any torn journal tail; then contents nothing refers to go.
+        persistence.compact(() => this.namespace.snapshot())
+        await persistence.durable()
+        await this.content.sweep(this.namespace.referencedHashes(), async () => {})
+      } catch (error) {
+        await persistence.release()
+        throw error
+      }
     } else {
       secret = randomBytes(32).toString('base64url')
     }

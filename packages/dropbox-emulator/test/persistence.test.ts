@@ -128,3 +128,26 @@ describe('dataDir', () => {
     expect((await emulator()).files()).toEqual([])
   })
 })
+
+describe('data folder lock', () => {
+  it('refuses a folder another running emulator uses, and frees it on close', async () => {
+    const dir = await tempDir()
+    const first = await startEmulator({ dataDir: dir })
+    await expect(startEmulator({ dataDir: dir })).rejects.toThrow(/in use by another emulator/)
+    await first.close()
+    await (await emulator({ dataDir: dir })).close()
+  })
+
+  it('takes over a lock left by a process that is gone', async () => {
+    const dir = await tempDir()
+    await writeFile(join(dir, 'LOCK'), '999999999')
+    await expect(emulator({ dataDir: dir })).resolves.toBeTruthy()
+  })
+
+  it('a port in use fails with a clear message and releases the folder', async () => {
+    const dir = await tempDir()
+    const other = await emulator()
+    await expect(startEmulator({ dataDir: dir, port: other.port })).rejects.toThrow(/could not listen/)
+    await expect(emulator({ dataDir: dir })).resolves.toBeTruthy()
+  })
+})
