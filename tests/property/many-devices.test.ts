@@ -15,18 +15,16 @@ describe('many devices over one MemoryCloud with faults', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 1_000_000 }),
-        fc
-          .integer({ min: 2, max: 8 })
-          .chain((n) =>
-            fc.tuple(
-              fc.constant(n),
-              fc.array(command(n), {
-                minLength: 5,
-                maxLength: Number(process.env.PROPERTY_STEPS ?? 60),
-                size: 'max',
-              }),
-            ),
+        fc.integer({ min: 2, max: 8 }).chain((n) =>
+          fc.tuple(
+            fc.constant(n),
+            fc.array(command(n), {
+              minLength: 5,
+              maxLength: Number(process.env.PROPERTY_STEPS ?? 60),
+              size: 'max',
+            }),
           ),
+        ),
         async (seed, [devices, commands]) => run(seed, devices, commands),
       ),
       {

@@ -2,6 +2,7 @@
  * Upkeep of the pool: compaction (any device may run it; concurrent runs are
  * harmless), garbage collection after a grace period, and the device registry.
  */
+import * as Y from 'yjs'
 import type { BlobMeta } from '../blob-store.ts'
 import {
   type DeviceRecord,
@@ -11,6 +12,7 @@ import {
   parseDevice,
 } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
+import { keys } from './local-state.ts'
 import { newestManifest, readAllDocsLocked, readManifests, writeSnapshot } from './snapshot.ts'
 
 /** Log files and bytes beyond the newest snapshot. */
@@ -154,4 +156,40 @@ export async function readDevices(ctx: SyncContext): Promise<PoolDevice[]> {
     }
   }
   return devices.sort((a, b) => b.lastSeen - a.lastSeen)
+}
+
+/**
+ * Recomputes summaries that are only hints (another device's, for a document
+ * several devices changed) from the merged documents, at most `limit` per call.
+ * Returns how many were recomputed.
+ */
+export async function refreshSummaries(ctx: SyncContext, limit = 64): Promise<number> {
+  const { core } = ctx
+  const summarize = core.options.summarize
+  if (!summarize) return 0
+  const stale: string[] = []
+  for (const [id, entry] of core.index.entries()) {
+    if (entry.summaryStale) stale.push(id)
+    if (stale.length >= limit) break
+  }
+  if (stale.length === 0) return 0
+  await core.lock.run(async () => {
+    for (const id of stale) {
+      const entry = core.index.get(id)
+      const stored = await core.store.get(keys.doc(id))
+      if (!entry || !stored) continue
+      const doc = new Y.Doc()
+      try {
+        Y.applyUpdate(doc, stored)
+        core.index.set(id, { ...entry, summary: summarize(doc), summaryStale: false })
+      } catch (error) {
+        core.index.set(id, { ...entry, summaryStale: false })
+        core.options.onError(error, `summarize() threw for document ${id}`)
+      } finally {
+        doc.destroy()
+      }
+    }
+    await core.store.write(core.index.takeDirty(keys.index))
+  })
+  return stale.length
 }

@@ -17,6 +17,7 @@ import {
   compact,
   type PoolDevice,
   readDevices,
+  refreshSummaries,
   uncompacted,
   writeDeviceRecord,
 } from './maintenance.ts'
@@ -336,6 +337,7 @@ export class SyncEngine {
     ) {
       await compact(this.#ctx)
     }
+    await refreshSummaries(this.#ctx)
     if (now - this.#lastGc >= Math.min(3600_000, this.#options.gcGraceMs)) {
       this.#lastGc = now
       await collectGarbage(this.#ctx, pool)

@@ -96,6 +96,7 @@ export class SyncLoop {
    * also until the store reports a change under the cursor.
    */
   #wait(signal: AbortSignal, ms: number, watch: boolean): Promise<void> {
+    if (signal.aborted) return Promise.resolve()
     return new Promise((resolve) => {
       const watching = new AbortController()
       let settled = false

@@ -300,3 +300,26 @@ async function dump(store: MemoryLocalStore): Promise<Array<[string, Uint8Array]
   const keys = await store.keys('')
   return Promise.all(keys.map(async (k) => [k, (await store.get(k))!] as [string, Uint8Array]))
 }
+
+describe('summaries', () => {
+  it('recomputes a summary from the merged document when two devices changed it', async () => {
+    const cloud = new MemoryCloud()
+    const summarize = (doc: Y.Doc) => {
+      const entry = doc.getMap('entry')
+      return { pain: entry.get('pain') ?? null, notes: entry.get('notes') ?? null }
+    }
+    const phone = await openDevice(cloud, 'phone', { summarize })
+    const tablet = await openDevice(cloud, 'tablet', { summarize })
+    await phone.engine.activate()
+    await tablet.engine.activate()
+    await setField(phone.engine, 'e', 'pain', 3)
+    await phone.engine.syncNow()
+    await tablet.engine.syncNow()
+    await setField(phone.engine, 'e', 'notes', 'knee')
+    await setField(tablet.engine, 'e', 'pain', 6)
+    await phone.engine.syncNow()
+    await tablet.engine.syncNow()
+    await phone.engine.syncNow()
+    for (const d of [phone, tablet]) expect(d.engine.list()[0]!.summary).toEqual({ pain: 6, notes: 'knee' })
+  })
+})
