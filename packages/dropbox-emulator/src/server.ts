@@ -44,10 +44,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       })
     })
   } catch (error) {
+    // The listen error itself (with its `code`, e.g. EADDRINUSE) tells callers what to do.
     await state.close()
-    throw new Error(`the emulator could not listen on ${host}:${options.port ?? 0}: ${String(error)}`, {
-      cause: error,
-    })
+    throw error
   }
   const port = (server.address() as AddressInfo).port
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`

@@ -144,10 +144,12 @@ describe('data folder lock', () => {
     await expect(emulator({ dataDir: dir })).resolves.toBeTruthy()
   })
 
-  it('a port in use fails with a clear message and releases the folder', async () => {
+  it('a port in use fails with EADDRINUSE and releases the folder', async () => {
     const dir = await tempDir()
     const other = await emulator()
-    await expect(startEmulator({ dataDir: dir, port: other.port })).rejects.toThrow(/could not listen/)
+    await expect(startEmulator({ dataDir: dir, port: other.port })).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+    })
     await expect(emulator({ dataDir: dir })).resolves.toBeTruthy()
   })
 })
