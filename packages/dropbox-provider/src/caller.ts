@@ -70,6 +70,16 @@ export class DropboxCaller {
     this.#settings = settings
   }
 
+  /**
+   * Timeout for a request sending `bytes`: `requestTimeoutMs` plus time for
+   * the body at 32 KB/s, so large uploads over slow links are not cut short.
+   * 0 when timeouts are off.
+   */
+  timeoutFor(bytes: number): number {
+    const base = this.#settings.requestTimeoutMs
+    return base > 0 ? base + Math.ceil(bytes / 32) : 0
+  }
+
   /** The retry timing, for loops that retry at a higher level (batch entries). */
   get timing(): RetryTiming {
     return this.#settings.timing

@@ -5,11 +5,23 @@
  */
 
 import type { BlobMeta, PutMode } from '@y-dropbox/core'
-import { ConflictError } from '@y-dropbox/core'
+import { ConflictError, YDropboxError } from '@y-dropbox/core'
 import type { files } from 'dropbox'
 import type { DropboxCaller } from './caller.ts'
 import { DropboxRouteError, HashMismatchError } from './dropbox-errors.ts'
 import { fileMeta } from './metadata.ts'
+
+/** Dropbox's limit for the bytes of one upload call (`files/upload`, `upload_session/start`). */
+export const MAX_UPLOAD_BYTES = 150 * 1024 * 1024
+
+/** Refuses, before any request, a file too large for one upload call. */
+export function checkUploadSize(path: string, data: Uint8Array): void {
+  if (data.length > MAX_UPLOAD_BYTES) {
+    throw new YDropboxError(
+      `${path} is ${Math.ceil(data.length / 1048576)} MiB; Dropbox takes at most 150 MiB per upload, split it into smaller files`,
+    )
+  }
+}
 
 /** The SDK's write mode for a `PutMode`. */
 export function dropboxMode(mode: PutMode): files.WriteMode {
@@ -26,24 +38,29 @@ export async function uploadFile(
   hash: string,
   mode: PutMode,
 ): Promise<BlobMeta> {
+  checkUploadSize(path, data)
   try {
-    return await caller.call(`upload ${path}`, async ({ options }) => {
-      const { result } = await caller.sdk.filesUpload(
-        {
-          path,
-          contents: data,
-          mode: dropboxMode(mode),
-          autorename: false,
-          mute: true,
-          strict_conflict: false,
-          content_hash: hash,
-        },
-        options,
-      )
-      const meta = fileMeta(result, path)
-      if (meta.contentHash !== hash) throw new HashMismatchError(path, 'upload')
-      return meta
-    })
+    return await caller.call(
+      `upload ${path}`,
+      async ({ options }) => {
+        const { result } = await caller.sdk.filesUpload(
+          {
+            path,
+            contents: data,
+            mode: dropboxMode(mode),
+            autorename: false,
+            mute: true,
+            strict_conflict: false,
+            content_hash: hash,
+          },
+          options,
+        )
+        const meta = fileMeta(result, path)
+        if (meta.contentHash !== hash) throw new HashMismatchError(path, 'upload')
+        return meta
+      },
+      { timeoutMs: caller.timeoutFor(data.length) },
+    )
   } catch (error) {
     if (error instanceof DropboxRouteError && error.has('conflict')) {
       return settleConflict(caller, path, hash, mode, error.ambiguous, error)

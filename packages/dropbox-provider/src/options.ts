@@ -40,7 +40,7 @@ export interface DropboxBlobStoreOptions {
   listPageSize?: number
   /** Longest interval between `delete_batch/check` polls, in ms (they start at 50 ms and double). Default 500. */
   batchPollIntervalMs?: number
-  /** Timeout of one request in ms (0: none); a timed-out request is retried. Default 120,000. */
+  /** Timeout of one request in ms, plus 1 ms per 32 bytes sent (0: none); a timed-out request is retried. Default 120,000. */
   requestTimeoutMs?: number
   /** Content-hash mismatches tolerated per call before it fails with a clear `TransientError`. Default 3. */
   maxHashMismatches?: number

@@ -10,7 +10,7 @@ import { contentHash, QuotaError, YDropboxError } from '@y-dropbox/core'
 import type { files } from 'dropbox'
 import type { DropboxCaller } from './caller.ts'
 import { MalformedResponseError, tagsOf } from './dropbox-errors.ts'
-import { conflictError, dropboxMode, statFile } from './file-ops.ts'
+import { checkUploadSize, conflictError, dropboxMode, statFile } from './file-ops.ts'
 import { mapLimited } from './limiter.ts'
 import { fileMeta, normalizePath } from './metadata.ts'
 import { type RetryableFailure, RetryBudget } from './retry.ts'
@@ -51,6 +51,7 @@ export async function putManyFiles(
     const path = normalizePath(file.path)
     if (seen.has(path)) throw new YDropboxError(`putMany got ${path} twice; pass each path once`)
     seen.add(path)
+    checkUploadSize(path, file.data)
     items.push({ path, data: file.data, mode: file.mode, hash: '' })
   }
   await mapLimited(items, 4, async (item) => {
@@ -154,15 +155,20 @@ async function commitChunk(
 }
 
 async function startSession(caller: DropboxCaller, item: Item): Promise<string> {
-  return caller.call(`upload ${item.path} (session)`, async ({ options }) => {
-    const { result } = await caller.sdk.filesUploadSessionStart(
-      { close: true, contents: item.data, content_hash: item.hash },
-      options,
-    )
-    if (typeof result?.session_id !== 'string')
-      throw new MalformedResponseError('Dropbox sent no upload session id')
-    return result.session_id
-  })
+  return caller.call(
+    `upload ${item.path} (session)`,
+    async ({ options }) => {
+      const { result } = await caller.sdk.filesUploadSessionStart(
+        { close: true, contents: item.data, content_hash: item.hash },
+        options,
+      )
+      if (typeof result?.session_id !== 'string') {
+        throw new MalformedResponseError('Dropbox sent no upload session id')
+      }
+      return result.session_id
+    },
+    { timeoutMs: caller.timeoutFor(item.data.length) },
+  )
 }
 
 function finishArg(item: Item, sessionId: string): files.UploadSessionFinishArg {

@@ -1,5 +1,6 @@
 import { ConflictError, contentHash, QuotaError, TransientError } from '@y-dropbox/core'
 import { describe, expect, it } from 'vitest'
+import { checkUploadSize, MAX_UPLOAD_BYTES } from '../src/file-ops.ts'
 import { downloadedBytes } from '../src/metadata.ts'
 import {
   bytes,
@@ -115,6 +116,12 @@ describe('put', () => {
     await expect(store.put('relative/x', bytes('x'), 'add')).rejects.toThrow(/absolute path/)
     await expect(store.put('/a//b', bytes('x'), 'add')).rejects.toThrow(/segments/)
     expect(dbx.calls).toHaveLength(0)
+  })
+
+  it('refuses a file larger than one upload call takes, before any request', () => {
+    const huge = { length: MAX_UPLOAD_BYTES + 1 } as Uint8Array
+    expect(() => checkUploadSize('/big.bin', huge)).toThrow(/at most 150 MiB per upload, split it/)
+    expect(() => checkUploadSize('/ok.bin', { length: MAX_UPLOAD_BYTES } as Uint8Array)).not.toThrow()
   })
 
   it('sends no two writes at once', async () => {
