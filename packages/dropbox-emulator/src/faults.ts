@@ -118,7 +118,9 @@ export class FaultController {
 
   /**
    * Decides what happens to a request. Latency rules add up; the first failing rule that hits
-   * wins. @internal
+   * wins. Called by the server for each request.
+   *
+   * @internal
    */
   decide(route: string, client: string | undefined): FaultDecision {
     const decision: FaultDecision = { latencyMs: 0 }

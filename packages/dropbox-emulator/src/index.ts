@@ -6,7 +6,6 @@
  *
  * @packageDocumentation
  */
-export { ApiError } from './api-error.ts'
 export { CONTENT_HASH_BLOCK_SIZE, dropboxContentHash } from './content-hash.ts'
 export type { ActiveFaultRule, FaultController, FaultKind, FaultRule } from './faults.ts'
 export { FAULT_KINDS } from './faults.ts'

@@ -2,6 +2,7 @@
  * The HTTP surface around the API: one port for every Dropbox host, CORS for browsers, the
  * admin endpoints, and request counters.
  */
+import { Dropbox, DropboxAuth } from 'dropbox'
 import { describe, expect, it } from 'vitest'
 import { emulatorFetch, rewriteDropboxUrl } from '../src/index.ts'
 import { bytes, connected, emulator } from './helpers.ts'
@@ -174,5 +175,29 @@ describe('stats', () => {
     expect(s.total.requests).toBe(3)
     em.resetStats()
     expect(em.stats().total.requests).toBe(0)
+  })
+})
+
+describe('log', () => {
+  it('writes one line per request and never a token', async () => {
+    const lines: string[] = []
+    const em = await emulator({ log: (line) => lines.push(line) })
+    const { accessToken, refreshToken } = em.issueTokens()
+    const dbx = new Dropbox({ accessToken, fetch: emulatorFetch(em.url) })
+    await dbx.filesUpload({ path: '/a', contents: bytes('a') })
+    await new Dropbox({ accessToken: 'sl.wrong-token', fetch: emulatorFetch(em.url) })
+      .filesListFolder({ path: '' })
+      .catch(() => {})
+    const auth = new DropboxAuth({ clientId: 'app', refreshToken, fetch: emulatorFetch(em.url) })
+    await auth.refreshAccessToken()
+    expect(lines).toEqual([
+      expect.stringMatching(/^POST files\/upload 200 \d+ms$/),
+      expect.stringMatching(/^POST files\/list_folder 401 /),
+      expect.stringMatching(/^POST oauth2\/token 200 /),
+    ])
+    const all = lines.join('\n')
+    for (const secret of [accessToken, refreshToken, 'sl.wrong-token', auth.getAccessToken()]) {
+      expect(all).not.toContain(secret)
+    }
   })
 })
