@@ -199,7 +199,7 @@ export class DropboxCaller {
         return retry(
           'content-hash-mismatch',
           'content hash mismatch',
-          new HashMismatchError(operation, 'upload'),
+          new HashMismatchError(operation.replace(/^upload /, ''), 'upload'),
           false,
         )
       }

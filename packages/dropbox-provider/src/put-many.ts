@@ -119,7 +119,8 @@ async function commitChunk(
       }
       if (tags.includes('too_many_write_operations') || tags.includes('content_hash_mismatch')) {
         redo.push(i)
-        lastFailure = { reason: 'write-lock', describe: tags.join('/'), cause: entry }
+        const reason = tags.includes('content_hash_mismatch') ? 'content-hash-mismatch' : 'write-lock'
+        lastFailure = { reason, describe: tags.join('/'), cause: entry }
         continue
       }
       const lookupFailed = tags[0] === 'lookup_failed'
