@@ -106,6 +106,7 @@ export async function dispatch(deps: DispatchDeps, req: IncomingMessage, res: Se
       return
     }
     const failure = error instanceof ApiError ? error : internalError(state, route, error)
+    if (state.closing.signal.aborted) res.setHeader('Connection', 'close')
     status = failure.status
     bytesOut = sendReply(res, { status: failure.status, headers: failure.headers, ...bodyOf(failure.body) })
   } finally {
