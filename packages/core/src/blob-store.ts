@@ -52,6 +52,12 @@ export interface BlobStore {
   /** Deletes files; paths that do not exist are ignored. */
   delete(paths: string[]): Promise<void>
   /**
+   * Writes several files as one commit where the store can (Dropbox's upload
+   * sessions and `finish_batch_v2`), each with `put`'s semantics. Optional:
+   * without it the engine calls `put` for each file.
+   */
+  putMany?(files: ReadonlyArray<{ path: string; data: Uint8Array; mode: PutMode }>): Promise<BlobMeta[]>
+  /**
    * Waits until something under the cursor's prefix changes: resolves `true`
    * then, `false` on the store's own timeout, and rejects with an `AbortError`
    * when `signal` aborts. Optional: without it the engine polls.

@@ -52,8 +52,7 @@ export async function writeSnapshot(
   for (const doc of docs) groups[hash32(doc.docId) % shardCount]!.push(doc)
   const present = view.epoch(epoch).shards
   const shards: ManifestRecord['shards'] = []
-  let done = 0
-  ctx.progress({ phase: 'Uploading snapshot', done, total: shardCount })
+  const uploads: Array<{ path: string; data: Uint8Array; mode: 'add' }> = []
   for (const group of groups) {
     if (group.length === 0) continue
     group.sort((a, b) => (a.docId < b.docId ? -1 : a.docId > b.docId ? 1 : 0))
@@ -62,10 +61,10 @@ export async function writeSnapshot(
       { compress: true, cipher: ctx.cipher, aad: shardAad(state.poolId!, epoch) },
     )
     const hash = await sha256Hex(bytes)
-    if (!present.has(hash)) view.noteWritten(await remote.put(layout.shard(epoch, hash), bytes, 'add'))
+    if (!present.has(hash)) uploads.push({ path: layout.shard(epoch, hash), data: bytes, mode: 'add' })
     shards.push({ hash, size: bytes.length, docs: group.length })
-    ctx.progress({ phase: 'Uploading snapshot', done: ++done, total: shardCount })
   }
+  await uploadAll(ctx, uploads)
   const manifest: ManifestRecord = {
     format: 1,
     epoch,
@@ -79,6 +78,23 @@ export async function writeSnapshot(
   view.noteWritten(await remote.put(layout.snapshot(epoch, name), encodeRecord(manifest), 'add'))
   ctx.progress(undefined)
   return { ...manifest, name }
+}
+
+/** Uploads files in one commit where the store can, else one by one; reports progress. */
+async function uploadAll(
+  ctx: SyncContext,
+  files: Array<{ path: string; data: Uint8Array; mode: 'add' }>,
+): Promise<void> {
+  const total = files.length
+  ctx.progress({ phase: 'Uploading snapshot', done: 0, total })
+  if (ctx.remote.putMany && files.length > 1) {
+    for (const meta of await ctx.remote.putMany(files)) ctx.view.noteWritten(meta)
+  } else {
+    for (const [i, file] of files.entries()) {
+      ctx.view.noteWritten(await ctx.remote.put(file.path, file.data, file.mode))
+      ctx.progress({ phase: 'Uploading snapshot', done: i + 1, total })
+    }
+  }
 }
 
 /** Reads (with a cache) and validates the manifests of an epoch; damaged ones are quarantined. */
