@@ -72,6 +72,11 @@ export class RemoteView {
   #apply(entry: BlobMeta): void {
     const path = entry.path.toLowerCase()
     const removed = entry.deleted === true
+    // A deleted folder is reported once (Dropbox does): forget everything under it.
+    if (removed && !path.endsWith('.json') && !path.endsWith('.ydu') && !path.endsWith('.yds')) {
+      this.#forgetUnder(`${path}/`)
+      return
+    }
     if (path === this.layout.pool) {
       this.pool = removed ? undefined : entry
       return
@@ -103,5 +108,25 @@ export class RemoteView {
       else files.shards.set(file.hash, entry)
     } else if (removed) files.snapshots.delete(file.name)
     else files.snapshots.set(file.name, entry)
+  }
+
+  #forgetUnder(prefix: string): void {
+    if (this.layout.pool.startsWith(prefix)) this.pool = undefined
+    if (this.layout.devicesDir.startsWith(prefix)) this.devices.clear()
+    else if (prefix.startsWith(this.layout.devicesDir)) return
+    for (const epoch of [...this.epochs.keys()]) {
+      const dir = this.layout.epochDir(epoch)
+      if (dir.startsWith(prefix)) {
+        this.epochs.delete(epoch)
+        continue
+      }
+      if (!prefix.startsWith(dir)) continue
+      const files = this.epochs.get(epoch)!
+      const under = (meta: BlobMeta) => meta.path.startsWith(prefix)
+      for (const logs of files.logs.values())
+        for (const [seq, meta] of logs) if (under(meta)) logs.delete(seq)
+      for (const [k, meta] of files.shards) if (under(meta)) files.shards.delete(k)
+      for (const [k, meta] of files.snapshots) if (under(meta)) files.snapshots.delete(k)
+    }
   }
 }
