@@ -5,6 +5,7 @@
  * flushed before a crash must be present unless a master reset replaced it.
  */
 import {
+  type BlobStore,
   type MemoryBlobStore,
   MemoryCloud,
   MemoryLocalStore,
@@ -65,8 +66,54 @@ export const command = (devices: number): fc.Arbitrary<Command> => {
 
 interface Device {
   local: MemoryLocalStore
-  remote: MemoryBlobStore
+  remote: BlobStore
   engine: SyncEngine
+}
+
+/** Where the simulated devices' remote lives: one MemoryCloud, or one Dropbox emulator. */
+export interface ModelEnv {
+  /** The remote of device `i`. */
+  connect(i: number): Promise<BlobStore>
+  /** Cuts device `i` off the network, or reconnects it. */
+  setOffline(i: number, on: boolean): Promise<void>
+  /** Turns transient faults (failures, lost responses, rate limits, lag) on or off for device `i`. */
+  setFaults(i: number, on: boolean): Promise<void>
+  /** Every path under the pool root, for debugging output. */
+  paths(): Promise<string[]>
+  close(): Promise<void>
+}
+
+/** The default environment: a seeded MemoryCloud with its own fault model. */
+export function memoryEnv(seed: number): ModelEnv {
+  const cloud = new MemoryCloud({ seed })
+  const clients: MemoryBlobStore[] = []
+  return {
+    async connect(i) {
+      clients[i] = cloud.connect({ seed: seed * 31 + i, watchTimeoutMs: 10 })
+      return clients[i]
+    },
+    async setOffline(i, on) {
+      clients[i]!.setFaults({ offline: on })
+    },
+    async setFaults(i, on) {
+      clients[i]!.setFaults(
+        on
+          ? {
+              failureRate: 0.15,
+              failAfterWriteRate: 0.1,
+              rateLimitRate: 0.05,
+              retryAfterMs: 1,
+              listLag: 2,
+              duplicateRate: 0.2,
+            }
+          : { failureRate: 0, failAfterWriteRate: 0, rateLimitRate: 0, listLag: 0, duplicateRate: 0 },
+      )
+    },
+    async paths() {
+      return cloud.files('/pool').map((f) => f.meta.path)
+    },
+    async close() {},
+  }
 }
 
 /**
@@ -89,12 +136,16 @@ const count = (what: string) => {
   tally[what] = (tally[what] ?? 0) + 1
 }
 
-export async function run(seed: number, devices: number, commands: Command[]): Promise<void> {
+export async function run(
+  seed: number,
+  devices: number,
+  commands: Command[],
+  env: ModelEnv = memoryEnv(seed),
+): Promise<void> {
   count('runs')
-  const cloud = new MemoryCloud({ seed })
   let clock = Date.UTC(2026, 0, 1)
   const now = () => clock
-  const open = async (local: MemoryLocalStore, remote: MemoryBlobStore, name: string) =>
+  const open = async (local: MemoryLocalStore, remote: BlobStore, name: string) =>
     SyncEngine.open({
       remote,
       local,
@@ -107,7 +158,7 @@ export async function run(seed: number, devices: number, commands: Command[]): P
   const devs: Device[] = []
   for (let i = 0; i < devices; i++) {
     const local = new MemoryLocalStore()
-    const remote = cloud.connect({ seed: seed * 31 + i, watchTimeoutMs: 10 })
+    const remote = await env.connect(i)
     devs.push({ local, remote, engine: await open(local, remote, `device-${i}`) })
   }
   await devs[0]!.engine.activate()
@@ -144,12 +195,7 @@ export async function run(seed: number, devices: number, commands: Command[]): P
         dv.engine.status.message,
       )
     }
-    console.log(
-      cloud
-        .files('/pool/epochs')
-        .map((f) => f.meta.path.replace('/pool/epochs/', ''))
-        .join(' '),
-    )
+    console.log((await env.paths()).join(' '))
   }
   for (const c of commands) {
     await debug(JSON.stringify(c))
@@ -200,21 +246,10 @@ export async function run(seed: number, devices: number, commands: Command[]): P
         break
       }
       case 'offline':
-        d.remote.setFaults({ offline: c.on })
+        await env.setOffline(c.dev, c.on)
         break
       case 'faults':
-        d.remote.setFaults(
-          c.on
-            ? {
-                failureRate: 0.15,
-                failAfterWriteRate: 0.1,
-                rateLimitRate: 0.05,
-                retryAfterMs: 1,
-                listLag: 2,
-                duplicateRate: 0.2,
-              }
-            : { failureRate: 0, failAfterWriteRate: 0, rateLimitRate: 0, listLag: 0, duplicateRate: 0 },
-        )
+        await env.setFaults(c.dev, c.on)
         break
       case 'uploadMaster':
         if (await succeeds(d.engine.uploadMaster(), 'uploadMaster')) {
@@ -238,14 +273,8 @@ export async function run(seed: number, devices: number, commands: Command[]): P
   await debug('heal')
   // Heal: no faults, every device online, every pending change flushed and pushed.
   for (const [i, d] of devs.entries()) {
-    d.remote.setFaults({
-      offline: false,
-      failureRate: 0,
-      failAfterWriteRate: 0,
-      rateLimitRate: 0,
-      listLag: 0,
-      duplicateRate: 0,
-    })
+    await env.setOffline(i, false)
+    await env.setFaults(i, false)
     await d.engine.flush()
     mark(i, { flushed: true })
   }
