@@ -107,3 +107,6 @@ export class NeedsMasterError extends YDropboxError {}
 
 /** Sync stopped because the pool was deleted from the remote (Delete All Local & Remote Sync Data). */
 export class PoolDeletedError extends YDropboxError {}
+
+/** The pool is encrypted and this device has no passphrase for it, or the passphrase is wrong. */
+export class PassphraseError extends YDropboxError {}

@@ -7,6 +7,7 @@
 
 export type { BlobMeta, BlobStore, PutMode } from './blob-store.ts'
 export { contentHash, toHex } from './content-hash.ts'
+export { type EncryptionParams, KDF_ITERATIONS } from './crypto/passphrase.ts'
 export { isDeletedDoc, REMOTE_ORIGIN } from './engine/core.ts'
 export type { DocsEvent, SyncEngineEvents } from './engine/events.ts'
 export type { PoolDevice } from './engine/maintenance.ts'

@@ -1,5 +1,6 @@
 /** What the sync steps (push, pull, snapshots, maintenance) share. */
 import type { BlobStore } from '../blob-store.ts'
+import type { PoolKey } from '../crypto/passphrase.ts'
 import type { BlobCipher } from '../format/cipher.ts'
 import type { RemoteView } from '../remote/remote-view.ts'
 import type { EngineCore } from './core.ts'
@@ -12,6 +13,8 @@ export interface SyncContext {
   view: RemoteView
   /** Seals blobs when the pool is encrypted. */
   cipher?: BlobCipher
+  /** The pool key the cipher was made from. */
+  key?: PoolKey
   /** Reports progress of long work (undefined clears it). */
   progress(progress: SyncProgress | undefined): void
   /** Reports a damaged remote file that was skipped. */

@@ -4,12 +4,14 @@
  * database, and delete all sync data.
  */
 import * as Y from 'yjs'
-import { ConflictError, YDropboxError } from '../errors.ts'
+import { createEncryption } from '../crypto/passphrase.ts'
+import { ConflictError, PassphraseError, YDropboxError } from '../errors.ts'
 import { decodeBlob, encodeBlob } from '../format/blob.ts'
 import { randomId } from '../ids.ts'
 import type { LocalWrite } from '../local-store.ts'
 import { encodeRecord, type PoolRecord, parsePool, RECORD_VERSION } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
+import { ensureKey, openJson, sealJson, setCipher, useKey } from './encryption.ts'
 import { keys } from './local-state.ts'
 import { markAllPending } from './push.ts'
 import { applySnapshot, newestManifest, readAllDocsLocked, readManifests, writeSnapshot } from './snapshot.ts'
@@ -40,9 +42,13 @@ export async function activatePool(ctx: SyncContext): Promise<'created' | 'joine
   const poolId = randomId()
   const epoch = randomId(10)
   const previous = { ...core.state }
+  const previousKey = ctx.key
+  const passphrase = core.options.passphrase
+  const encryption = passphrase === undefined ? undefined : await createEncryption(passphrase)
+  setCipher(ctx, encryption?.key)
   core.state.poolId = poolId
   const docs = await core.lock.run(() => readAllDocsLocked(ctx))
-  const pool: PoolRecord = {
+  const pool = await poolRecord(ctx, {
     format: RECORD_VERSION,
     poolId,
     epoch,
@@ -50,13 +56,15 @@ export async function activatePool(ctx: SyncContext): Promise<'created' | 'joine
     epochBy: core.state.deviceName,
     epochAt: now,
     createdAt: now,
-  }
+    ...(encryption ? { encryption: { ...encryption.params } } : {}),
+  })
   try {
     // The snapshot goes first: a pool is never visible without its starting copy.
     await writeSnapshot(ctx, epoch, {}, docs)
     ctx.view.noteWritten(await ctx.remote.put(core.layout.pool, encodeRecord(pool), 'add'))
   } catch (error) {
     core.state.poolId = previous.poolId
+    setCipher(ctx, previousKey)
     if (!(error instanceof ConflictError)) throw error
     // Another device created the pool at the same moment: join theirs.
     const theirs = await readPool(ctx)
@@ -78,11 +86,22 @@ export async function activatePool(ctx: SyncContext): Promise<'created' | 'joine
     delete core.state.stoppedReason
     await core.saveState(clearSyncKeys(core))
   })
+  await useKey(ctx, encryption?.key)
   return 'created'
 }
 
 async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
   const { core } = ctx
+  const { passphrase } = core.options
+  if (!pool.encryption && passphrase !== undefined) {
+    throw new PassphraseError(
+      'the sync data in Dropbox is not encrypted, so a passphrase cannot be used to join it; ' +
+        'activate without one, or encrypt the pool from a device in it (change passphrase)',
+    )
+  }
+  if (!pool.encryption) setCipher(ctx, undefined)
+  // A wrong passphrase is refused here, before anything is written or applied.
+  await ensureKey(ctx, pool, passphrase)
   await core.lock.run(async () => {
     const { state } = core
     const sameEpoch = state.poolId === pool.poolId && state.epoch === pool.epoch
@@ -100,20 +119,32 @@ async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
  * moves `pool.json` to it with compare-and-swap. Other devices stop pushing to
  * the old epoch and are offered the download.
  */
-export async function uploadMaster(ctx: SyncContext): Promise<void> {
+export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Promise<void> {
   const { core } = ctx
   const current = await readPool(ctx)
   if (!current || current.pool.poolId !== core.state.poolId) {
     throw new YDropboxError('the sync data in Dropbox is gone; activate sync again to create it')
   }
+  await ensureKey(ctx, current.pool, core.options.passphrase)
+  const previousKey = ctx.key
+  const encryption = newPassphrase === undefined ? undefined : await createEncryption(newPassphrase)
+  if (encryption) setCipher(ctx, encryption.key)
   const epoch = randomId(10)
   const docs = await core.lock.run(() => readAllDocsLocked(ctx))
-  await writeSnapshot(ctx, epoch, {}, docs)
-  const now = core.options.now()
-  const pool: PoolRecord = { ...current.pool, epoch, epochBy: core.state.deviceName, epochAt: now }
   try {
+    await writeSnapshot(ctx, epoch, {}, docs)
+    const now = core.options.now()
+    const pool = await poolRecord(ctx, {
+      ...current.pool,
+      ...(encryption ? { encryption: { ...encryption.params } } : {}),
+      epoch,
+      createdBy: current.pool.createdBy || (await poolAuthors(ctx, current.pool)).createdBy,
+      epochBy: core.state.deviceName,
+      epochAt: now,
+    })
     ctx.view.noteWritten(await ctx.remote.put(core.layout.pool, encodeRecord(pool), { update: current.rev }))
   } catch (error) {
+    setCipher(ctx, previousKey)
     if (error instanceof ConflictError) {
       throw new ConflictError(
         core.layout.pool,
@@ -122,6 +153,7 @@ export async function uploadMaster(ctx: SyncContext): Promise<void> {
     }
     throw error
   }
+  if (encryption) await useKey(ctx, encryption.key)
   await core.lock.run(async () => {
     Object.assign(core.state, { epoch, nextSeq: 1, coverage: {}, quarantine: {}, snapshotApplied: true })
     delete core.state.needsMaster
@@ -140,6 +172,7 @@ export async function downloadMaster(ctx: SyncContext): Promise<string> {
     throw new YDropboxError('there is no master database in Dropbox for this device; activate sync first')
   }
   const { pool } = current
+  await ensureKey(ctx, pool, core.options.passphrase)
   const backupName = await core.lock.run(async () => {
     const docs = await readAllDocsLocked(ctx)
     const name = new Date(core.options.now()).toISOString().replace(/[:.]/g, '-')
@@ -234,4 +267,34 @@ function clearSyncKeys(core: SyncContext['core']): LocalWrite[] {
   core.outbox.clear()
   core.pendingIds.clear()
   return writes
+}
+
+/**
+ * A pool record as written: in an encrypted pool the device names move into
+ * a sealed field, so the folder shows no names.
+ */
+export async function poolRecord(ctx: SyncContext, pool: PoolRecord): Promise<PoolRecord> {
+  if (!ctx.cipher) return pool
+  const names = { createdBy: pool.createdBy, epochBy: pool.epochBy }
+  return {
+    ...pool,
+    createdBy: '',
+    epochBy: '',
+    names: await sealJson(ctx, names, `pool:${pool.poolId}:${pool.epoch}`),
+  }
+}
+
+/** Who created the pool and started its current epoch, read through the seal when it is encrypted. */
+export async function poolAuthors(
+  ctx: SyncContext,
+  pool: PoolRecord,
+): Promise<{ createdBy: string; epochBy: string }> {
+  if (pool.epochBy || !pool.names)
+    return { createdBy: pool.createdBy, epochBy: pool.epochBy || 'another device' }
+  const names = await openJson<{ createdBy?: string; epochBy?: string }>(
+    ctx,
+    pool.names,
+    `pool:${pool.poolId}:${pool.epoch}`,
+  )
+  return { createdBy: names?.createdBy ?? '', epochBy: names?.epochBy ?? 'another device' }
 }

@@ -12,6 +12,7 @@ import {
   parseDevice,
 } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
+import { openJson, sealJson } from './encryption.ts'
 import { keys } from './local-state.ts'
 import { newestManifest, readAllDocsLocked, readManifests, writeSnapshot } from './snapshot.ts'
 
@@ -117,9 +118,20 @@ export async function writeDeviceRecord(ctx: SyncContext): Promise<void> {
     epoch: state.epoch ?? '',
     pushedSeq: Math.max(0, state.nextSeq - 1 - core.outbox.size),
   }
-  ctx.view.noteWritten(
-    await ctx.remote.put(core.layout.device(state.deviceId), encodeRecord(record), 'overwrite'),
-  )
+  // In an encrypted pool, the name and the rest travel sealed: the folder shows only the random id.
+  const written: DeviceRecord = ctx.cipher
+    ? {
+        ...record,
+        name: '',
+        platform: '',
+        lastSeen: 0,
+        epoch: '',
+        pushedSeq: 0,
+        sealed: await sealJson(ctx, record, deviceAad(ctx, state.deviceId)),
+      }
+    : record
+  const path = core.layout.device(state.deviceId)
+  ctx.view.noteWritten(await ctx.remote.put(path, encodeRecord(written), 'overwrite'))
   state.lastHeartbeat = record.lastSeen
 }
 
@@ -143,7 +155,11 @@ export async function readDevices(ctx: SyncContext): Promise<PoolDevice[]> {
     const got = await ctx.remote.get(meta.path)
     if (!got) continue
     try {
-      const record = parseDevice(got.data, meta.path)
+      let record = parseDevice(got.data, meta.path)
+      if (record.sealed !== undefined) {
+        const opened = await openJson<DeviceRecord>(ctx, record.sealed, deviceAad(ctx, record.deviceId))
+        record = opened?.deviceId === record.deviceId ? opened : { ...record, name: '(encrypted)' }
+      }
       devices.push({
         deviceId: record.deviceId,
         name: record.name,
@@ -192,4 +208,8 @@ export async function refreshSummaries(ctx: SyncContext, limit = 64): Promise<nu
     await core.store.write(core.index.takeDirty(keys.index))
   })
   return stale.length
+}
+
+function deviceAad(ctx: SyncContext, deviceId: string): string {
+  return `device:${ctx.core.state.poolId ?? ''}:${deviceId}`
 }

@@ -13,6 +13,12 @@ export interface SyncEngineOptions {
   deviceName?: string
   /** Free text describing the platform, e.g. `'iOS'`. Default `'unknown'`. */
   platform?: string
+  /**
+   * Encrypts the pool end to end: used when this device creates the pool, and
+   * to unlock an encrypted pool when it joins. Needed once per device; the
+   * derived key is kept in the LocalStore. At least 8 characters.
+   */
+  passphrase?: string
   /** The pool folder inside the remote store. Default `'/y-dropbox'`. */
   root?: string
   /** Builds the small summary `list()` returns for a document (date, title...). Must be JSON-serialisable. */
@@ -48,8 +54,8 @@ export interface SyncEngineOptions {
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<SyncEngineOptions, 'summarize' | 'deviceName'>> &
-  Pick<SyncEngineOptions, 'summarize' | 'deviceName'>
+export type ResolvedOptions = Required<Omit<SyncEngineOptions, 'summarize' | 'deviceName' | 'passphrase'>> &
+  Pick<SyncEngineOptions, 'summarize' | 'deviceName' | 'passphrase'>
 
 /** Fills in defaults and checks ranges. */
 export function resolveOptions(options: SyncEngineOptions): ResolvedOptions {

@@ -2,6 +2,7 @@
 import {
   AuthError,
   CorruptBlobError,
+  PassphraseError,
   QuotaError,
   RateLimitError,
   UnsupportedVersionError,
@@ -75,6 +76,9 @@ export function describeFailure(error: unknown, pending: number): { state: SyncS
       message: `Your Dropbox is full. Free some space in Dropbox; syncing resumes by itself.${keep}`,
     }
   }
+  if (error instanceof PassphraseError) {
+    return { state: SyncState.error, message: `${capitalise(strip(error.message))}.${keep}` }
+  }
   if (error instanceof UnsupportedVersionError) {
     return { state: SyncState.error, message: `${strip(error.message)}.` }
   }
@@ -86,6 +90,10 @@ export function describeFailure(error: unknown, pending: number): { state: SyncS
     state: SyncState.offline,
     message: `Cannot reach Dropbox (${reason}); retrying.${keep}`,
   }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 function strip(message: string): string {

@@ -10,6 +10,7 @@ import type { PoolRecord } from '../remote/records.ts'
 import { RemoteView } from '../remote/remote-view.ts'
 import type { SyncContext } from './context.ts'
 import { EngineCore } from './core.ts'
+import { ensureKey, loadKey, setCipher } from './encryption.ts'
 import type { SyncEngineEvents } from './events.ts'
 import * as lifecycle from './lifecycle.ts'
 import {
@@ -84,6 +85,7 @@ export class SyncEngine {
     const resolved = resolveOptions(options)
     const core = await EngineCore.load(resolved.local, resolved)
     const engine = new SyncEngine(core, resolved)
+    setCipher(engine.#ctx, await loadKey(core))
     await loadOutbox(engine.#ctx)
     engine.#restStatus()
     if (core.state.active) engine.#startLoop()
@@ -202,6 +204,39 @@ export class SyncEngine {
     this.#startLoop()
   }
 
+  /**
+   * Gives this device the passphrase of an encrypted pool (when it joined
+   * without one, or after another device changed it). Throws `PassphraseError`
+   * when it is wrong; nothing is written then.
+   */
+  async unlock(passphrase: string): Promise<void> {
+    const current = await this.#guard(() => lifecycle.readPool(this.#ctx))
+    if (!current)
+      throw new PoolDeletedError('there is no sync data in Dropbox to unlock; activate sync first')
+    await this.#guard(() => ensureKey(this.#ctx, current.pool, passphrase, true))
+    this.#restStatus()
+    this.#startLoop()
+  }
+
+  /**
+   * Encrypts the pool with a new passphrase (or encrypts a plain pool): this
+   * device's database becomes a new master, sealed with the new key. Other
+   * devices are asked for the new passphrase, then to download the master.
+   */
+  async changePassphrase(newPassphrase: string): Promise<void> {
+    this.#assertActive(true)
+    await this.#core.flush()
+    this.#setStatus({ state: SyncState.syncing, message: 'Re-encrypting the sync data…' })
+    await this.#guard(() => this.#rounds.run(() => lifecycle.uploadMaster(this.#ctx, newPassphrase)))
+    await this.syncNow()
+    this.#startLoop()
+  }
+
+  /** True when the pool this device syncs with is end-to-end encrypted. */
+  get encrypted(): boolean {
+    return this.#ctx.key !== undefined
+  }
+
   /** Stops syncing on this device; its data stays, other devices go on. */
   async deactivate(): Promise<void> {
     await this.#loop.stop()
@@ -309,6 +344,7 @@ export class SyncEngine {
         await this.#poolGone()
         throw new PoolDeletedError(this.#core.state.stoppedReason ?? 'the sync data was deleted')
       }
+      await ensureKey(this.#ctx, current.pool, this.#options.passphrase)
       if (current.pool.epoch !== state.epoch) {
         await this.#newEpoch(current.pool)
         throw new NeedsMasterError(this.#status.message)
@@ -359,7 +395,8 @@ export class SyncEngine {
   async #newEpoch(pool: PoolRecord): Promise<void> {
     const { state } = this.#core
     if (state.needsMaster?.epoch !== pool.epoch) {
-      state.needsMaster = { epoch: pool.epoch, by: pool.epochBy, at: pool.epochAt }
+      const { epochBy } = await lifecycle.poolAuthors(this.#ctx, pool)
+      state.needsMaster = { epoch: pool.epoch, by: epochBy, at: pool.epochAt }
       await this.#core.lock.run(() => this.#core.saveState())
     }
     this.#restStatus()
