@@ -1,0 +1,139 @@
+/**
+ * Scenario 5, local cold start: reopen a device holding the whole diary from
+ * its LocalStore (FsLocalStore, and IdbLocalStore over fake-indexeddb) until
+ * `list()` is ready and until one entry is open; also until every entry has
+ * been opened once. Baseline: reading every stored byte raw (the files; one
+ * `getAll()` of the object store).
+ */
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { LocalStore } from '@y-dropbox/core'
+import { entryFingerprint, readEntry } from '../data.ts'
+import { type LocalDevice, openEngine, openFs, openIdb } from '../local-device.ts'
+import { collectGarbage, compareRow, fig, median, medianTime, now } from '../measure.ts'
+import type { BenchContext, Row, ScenarioResult } from '../types.ts'
+
+/** Figures of one store kind (medians). */
+export interface ColdStartFigures {
+  store: 'FsLocalStore' | 'IdbLocalStore'
+  listMs: number
+  entryMs: number
+  allMs: number
+  rawReadMs: number
+}
+
+/** Measures both stores. */
+export async function measureColdStart(ctx: BenchContext, device: LocalDevice): Promise<ColdStartFigures[]> {
+  const kinds = [
+    { store: 'FsLocalStore' as const, open: () => openFs(device), raw: () => readFolder(device.fsDir) },
+    { store: 'IdbLocalStore' as const, open: () => openIdb(device), raw: () => readIdb(device) },
+  ]
+  const reps = ctx.quick ? 1 : 3
+  const out: ColdStartFigures[] = []
+  ctx.progress.phase('Local cold start', kinds.length * (reps + 2))
+  for (const kind of kinds) {
+    const lists: number[] = []
+    const entries: number[] = []
+    for (let r = 0; r < reps; r++) {
+      const once = await coldOpen(device, kind.open, false)
+      lists.push(once.listMs)
+      entries.push(once.entryMs)
+      ctx.progress.tick()
+    }
+    const { allMs } = await coldOpen(device, kind.open, true)
+    ctx.progress.tick()
+    const rawReadMs = await medianTime(reps, kind.raw)
+    ctx.progress.tick()
+    const f: ColdStartFigures = {
+      store: kind.store,
+      listMs: median(lists),
+      entryMs: median(entries),
+      allMs,
+      rawReadMs,
+    }
+    const key = kind.store === 'FsLocalStore' ? 'fs' : 'idb'
+    ctx.figures.set(`cold.${key}.listMs`, f.listMs)
+    ctx.figures.set(`cold.${key}.allMs`, f.allMs)
+    out.push(f)
+  }
+  ctx.figures.set('disk.fs.bytes', device.fsBytes)
+  return out
+}
+
+/** Opens store and engine; times list() ready and one entry (or every entry) open. */
+async function coldOpen(
+  device: LocalDevice,
+  open: () => Promise<LocalStore>,
+  every: boolean,
+): Promise<{ listMs: number; entryMs: number; allMs: number }> {
+  collectGarbage()
+  const start = now()
+  const local = await open()
+  const engine = await openEngine(device, local)
+  const listed = engine.list().length
+  const listMs = now() - start
+  const entries = device.diary.entries
+  const target = entries[Math.floor(entries.length / 2)]!
+  const doc = await engine.doc(target.id)
+  const entryMs = now() - start
+  const ok = entryFingerprint(readEntry(doc)) === entryFingerprint(target)
+  doc.destroy()
+  let allMs = 0
+  if (every) {
+    for (const entry of entries) (await engine.doc(entry.id)).destroy()
+    allMs = now() - start
+  }
+  await engine.close()
+  await local.close()
+  if (listed !== entries.length) throw new Error(`cold start: listed ${listed} of ${entries.length} entries`)
+  if (!ok) throw new Error(`cold start: entry ${target.id} does not read back as written`)
+  return { listMs, entryMs, allMs }
+}
+
+async function readFolder(dir: string): Promise<number> {
+  let bytes = 0
+  for (const name of await readdir(dir)) bytes += (await readFile(join(dir, name))).length
+  return bytes
+}
+
+async function readIdb(device: LocalDevice): Promise<number> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = device.idbFactory.open(device.idbName)
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+  const values = await new Promise<unknown[]>((resolve, reject) => {
+    const request = db.transaction('kv', 'readonly').objectStore('kv').getAll()
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+  db.close()
+  return values.length
+}
+
+/** The cold-start table. */
+export function coldStartResult(ctx: BenchContext, runs: ColdStartFigures[]): ScenarioResult {
+  const rows: Row[] = []
+  const n = ctx.size.toLocaleString('en')
+  for (const r of runs) {
+    const raw = fig(r.rawReadMs, 'ms')
+    const against = r.store === 'FsLocalStore' ? 'reading every file raw' : 'one getAll() of the store'
+    rows.push(
+      compareRow(`${r.store}: list() of ${n} ready`, fig(r.listMs, 'ms'), raw, against, undefined),
+      compareRow(`${r.store}: one entry open`, fig(r.entryMs, 'ms'), raw, against, undefined),
+      compareRow(`${r.store}: every entry opened once`, fig(r.allMs, 'ms'), raw, against, undefined),
+    )
+  }
+  return {
+    id: 'cold-start',
+    title: '5. Local cold start',
+    about:
+      `A device holding ${n} entries is reopened from its LocalStore: store and engine opened until \`list()\` ` +
+      'returns every entry, then until one entry is open (times from the start), and, once, until every entry has ' +
+      `been opened and released. Median of ${ctx.quick ? 1 : 3} runs. The issue sets no target here; y-indexeddb ` +
+      'is compared in 6d. fake-indexeddb runs in memory, so IndexedDB figures are CPU cost, not disk.',
+    rows,
+    notes: [],
+    raw: { runs },
+  }
+}

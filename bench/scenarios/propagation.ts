@@ -1,0 +1,154 @@
+/**
+ * Scenario 3, propagation: device A saves, device B's `docs` event fires.
+ * p50/p95 over many saves, with the emulator at 0 ms and 50 ms of injected
+ * latency, B watching (long-poll) or polling. Baseline: one round trip.
+ */
+import { SyncEngine } from '@y-dropbox/core'
+import * as prng from 'lib0/prng'
+import * as Y from 'yjs'
+import { FIELDS_MAP } from '../data.ts'
+import { compareRow, fig, median, now, percentile, sleep, timed } from '../measure.ts'
+import { engineOptions } from '../pool.ts'
+import { openStore, withoutWatch } from '../remote.ts'
+import type { BenchContext, Row, ScenarioResult } from '../types.ts'
+
+/** Debounce between a change and its push. */
+export const PUSH_DELAY_MS = 50
+/** Debounce between a change and its local write (the engine's default). */
+export const FLUSH_DELAY_MS = 20
+/** Polling interval of the polling configurations (the engine's default is 30 s). */
+export const POLL_INTERVAL_MS = 250
+/** A save not seen within this time counts as lost. */
+const SAVE_TIMEOUT_MS = 30_000
+
+/** The figures of one configuration. */
+export interface PropagationFigures {
+  latencyMs: number
+  watch: boolean
+  saves: number
+  lost: number
+  p50: number
+  p95: number
+  roundTripMs: number
+}
+
+/** Measures one configuration on a fresh pool of a few entries. */
+export async function measurePropagation(
+  ctx: BenchContext,
+  config: { latencyMs: number; watch: boolean },
+  index: number,
+): Promise<PropagationFigures> {
+  const root = `/bench-propagation-${index}`
+  const entries = ctx.diary(Math.min(10, ctx.size)).entries
+  const storeA = await openStore(ctx.remote)
+  const storeB = await openStore(ctx.remote)
+  const knobs = {
+    autoSync: true,
+    pushDelayMs: PUSH_DELAY_MS,
+    flushDelayMs: FLUSH_DELAY_MS,
+    pollIntervalMs: POLL_INTERVAL_MS,
+  }
+  const a = await SyncEngine.open({ ...engineOptions(storeA, root, 'A'), ...knobs })
+  const b = await SyncEngine.open({
+    ...engineOptions(storeB, root, 'B'),
+    ...knobs,
+    remote: config.watch ? storeB : withoutWatch(storeB),
+  })
+  const fault =
+    config.latencyMs > 0
+      ? await ctx.remote.addFault({ fault: 'latency', latencyMs: config.latencyMs })
+      : undefined
+  try {
+    for (const entry of entries) Y.applyUpdate(await a.doc(entry.id), entry.state)
+    await a.activate()
+    await b.activate()
+    const pool = `${root}/pool.json`
+    const trips: number[] = []
+    for (let i = 0; i < 10; i++) trips.push((await timed(() => storeB.get(pool))).ms)
+    const gen = prng.create(index + 1)
+    const times: number[] = []
+    let lost = 0
+    ctx.progress.phase(
+      `Propagation, ${config.latencyMs} ms latency, ${config.watch ? 'long-poll' : 'polling'}`,
+      ctx.saves,
+    )
+    for (let s = 0; s < ctx.saves; s++) {
+      // Saves land at random moments of the polling cycle, as a user's would.
+      if (!config.watch) await sleep(prng.int32(gen, 0, POLL_INTERVAL_MS))
+      const id = entries[s % entries.length]!.id
+      const seen = waitForRemote(b, id)
+      const start = now()
+      const doc = await a.doc(id)
+      doc.getMap(FIELDS_MAP).set('pain', s % 11)
+      const at = await seen
+      if (at === undefined) lost++
+      else times.push(at - start)
+      ctx.progress.tick()
+    }
+    return {
+      ...config,
+      saves: ctx.saves,
+      lost,
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+      roundTripMs: median(trips),
+    }
+  } finally {
+    if (fault) await ctx.remote.clearFaults()
+    await a.close()
+    await b.close()
+  }
+}
+
+/** Resolves with the time B's `docs` event names `id` from a remote change, or undefined after the timeout. */
+function waitForRemote(engine: SyncEngine, id: string): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const listener = (event: { origin: string; added: string[]; changed: string[] }) => {
+      if (event.origin !== 'remote' || !(event.changed.includes(id) || event.added.includes(id))) return
+      finish(now())
+    }
+    const timer = setTimeout(() => finish(undefined), SAVE_TIMEOUT_MS)
+    const finish = (at: number | undefined) => {
+      clearTimeout(timer)
+      engine.off('docs', listener)
+      resolve(at)
+    }
+    engine.on('docs', listener)
+  })
+}
+
+/** The propagation table. */
+export function propagationResult(runs: PropagationFigures[]): ScenarioResult {
+  const rows: Row[] = []
+  for (const r of runs) {
+    const label = `${r.latencyMs} ms latency, ${r.watch ? 'long-poll' : `polling every ${POLL_INTERVAL_MS} ms`}`
+    const limit = PUSH_DELAY_MS + FLUSH_DELAY_MS + 4 * r.roundTripMs
+    const target = r.watch
+      ? { text: `p50 ≤ delays + 4 round trips (${limit.toFixed(0)} ms)`, limit }
+      : undefined
+    rows.push(
+      compareRow(`${label}: p50`, fig(r.p50, 'ms'), fig(r.roundTripMs, 'ms'), 'one round trip', target),
+    )
+    rows.push(
+      compareRow(`${label}: p95`, fig(r.p95, 'ms'), fig(r.roundTripMs, 'ms'), 'one round trip', undefined),
+    )
+  }
+  const lost = runs.reduce((n, r) => n + r.lost, 0)
+  return {
+    id: 'propagation',
+    title: '3. Propagation: A saves, B sees it',
+    about:
+      `Device A edits one field; the time until device B's \`docs\` event names the entry. ${runs[0]?.saves ?? 0} ` +
+      `saves per configuration, background sync on both devices (push delay ${PUSH_DELAY_MS} ms after the engine's ` +
+      `${FLUSH_DELAY_MS} ms write delay, so "delays" below is ${PUSH_DELAY_MS + FLUSH_DELAY_MS} ms). Latency is ` +
+      'injected by the emulator on every request. A round trip is the median of ten small downloads at that latency.',
+    rows,
+    notes:
+      lost > 0
+        ? [
+            `${lost} saves were not seen within ${SAVE_TIMEOUT_MS / 1000} s and are left out of the percentiles.`,
+          ]
+        : [],
+    raw: { runs, pushDelayMs: PUSH_DELAY_MS, flushDelayMs: FLUSH_DELAY_MS, pollIntervalMs: POLL_INTERVAL_MS },
+  }
+}
