@@ -6,12 +6,15 @@
  * the merged updates. Damaged files are quarantined: reported, skipped, never
  * applied, retried only if they change.
  */
+
+import * as Y from 'yjs'
 import type { BlobMeta } from '../blob-store.ts'
-import { CorruptBlobError } from '../errors.ts'
+import { CorruptBlobError, YDropboxError } from '../errors.ts'
 import { type BlobEntry, decodeBlob } from '../format/blob.ts'
 import type { NamedManifest } from '../remote/records.ts'
 import type { EpochFiles } from '../remote/remote-view.ts'
 import { logAad, mapConcurrent, type SyncContext } from './context.ts'
+import type { DocsEvent } from './events.ts'
 import { takeNewDeviceId } from './push.ts'
 import { applySnapshot, newestManifest, readManifests } from './snapshot.ts'
 
@@ -39,12 +42,24 @@ export async function pull(ctx: SyncContext): Promise<void> {
   const newest = newestManifest(manifests)
   // Every epoch starts from a snapshot whose content is in no log: merge one once.
   if (newest && (!core.state.snapshotApplied || snapshotNeeded(core.state.coverage, newest, files))) {
-    await applySnapshot(ctx, newest)
+    try {
+      await applySnapshot(ctx, newest)
+    } catch (error) {
+      // A passing failure is retried next round; a damaged snapshot is set aside for good.
+      if (error instanceof YDropboxError && !(error instanceof CorruptBlobError)) throw error
+      const path = core.layout.snapshot(epoch, newest.name)
+      core.state.quarantine[path] = files.snapshots.get(newest.name)?.rev ?? ''
+      ctx.quarantined(path, error)
+    }
   }
 
   const plan = planLogs(ctx, files)
   if (plan.length === 0) return
   let done = 0
+  const quarantine = (file: PlannedFile, error: unknown) => {
+    core.state.quarantine[file.meta.path] = file.meta.rev
+    ctx.quarantined(file.meta.path, error)
+  }
   // Devices whose next file vanished (deleted after compaction): their later files wait.
   const blocked = new Set<string>()
   ctx.progress({ phase: 'Downloading changes', done, total: plan.length })
@@ -54,8 +69,8 @@ export async function pull(ctx: SyncContext): Promise<void> {
       download(ctx, file),
     )
     await core.lock.run(async () => {
-      const entries: BlobEntry[] = []
-      const { coverage, quarantine } = core.state
+      const good: Array<{ file: PlannedFile; entries: BlobEntry[] }> = []
+      const { coverage } = core.state
       for (let i = 0; i < chunk.length; i++) {
         const file = chunk[i]!
         const result = downloaded[i]!
@@ -64,18 +79,15 @@ export async function pull(ctx: SyncContext): Promise<void> {
           blocked.add(file.deviceId)
           continue
         }
-        if (result instanceof Error) {
-          quarantine[file.meta.path] = file.meta.rev
-          ctx.quarantined(file.meta.path, result)
-        } else {
-          entries.push(...result)
-          delete quarantine[file.meta.path]
-        }
+        if (result instanceof Error) quarantine(file, result)
+        else good.push({ file, entries: result })
         coverage[file.deviceId] = Math.max(coverage[file.deviceId] ?? 0, file.seq)
       }
-      const event = await core.applyRemoteLocked(entries)
-      if (event.added.length + event.changed.length + event.deleted.length > 0)
+      for (const { file } of good) delete core.state.quarantine[file.meta.path]
+      const event = await applyIsolating(ctx, good, quarantine)
+      if (event.added.length + event.changed.length + event.deleted.length > 0) {
         core.events.emit('docs', [event])
+      }
     })
     done += chunk.length
     ctx.progress({ phase: 'Downloading changes', done, total: plan.length })
@@ -157,4 +169,35 @@ async function download(ctx: SyncContext, file: PlannedFile): Promise<BlobEntry[
     if (error instanceof CorruptBlobError) return error
     throw error
   }
+}
+
+/**
+ * Applies the batches of a chunk in one write. Checksums and tags prove a file
+ * is what its writer sent, not that its Yjs updates are well formed: when
+ * merging fails, each batch is checked on its own and the malformed ones are
+ * quarantined, so one crafted file cannot stall a device. Caller holds the lock.
+ */
+async function applyIsolating(
+  ctx: SyncContext,
+  good: Array<{ file: PlannedFile; entries: BlobEntry[] }>,
+  quarantine: (file: PlannedFile, error: unknown) => void,
+): Promise<DocsEvent> {
+  try {
+    return await ctx.core.applyRemoteLocked(good.flatMap((g) => g.entries))
+  } catch (error) {
+    if (error instanceof YDropboxError) throw error
+  }
+  const sound: BlobEntry[] = []
+  for (const { file, entries } of good) {
+    try {
+      for (const entry of entries) Y.mergeUpdates([Y.encodeStateAsUpdate(new Y.Doc()), entry.update])
+      sound.push(...entries)
+    } catch (error) {
+      quarantine(
+        file,
+        new CorruptBlobError('batch holds a malformed Yjs update', file.meta.path, { cause: error }),
+      )
+    }
+  }
+  return ctx.core.applyRemoteLocked(sound)
 }

@@ -323,3 +323,56 @@ describe('summaries', () => {
     for (const d of [phone, tablet]) expect(d.engine.list()[0]!.summary).toEqual({ pain: 6, notes: 'knee' })
   })
 })
+
+describe('crafted batches', () => {
+  it('quarantines a well-formed blob whose Yjs update is malformed, and keeps syncing the rest', async () => {
+    const { encodeBlob } = await import('../../src/format/blob.ts')
+    const cloud = new MemoryCloud()
+    const phone = await openDevice(cloud, 'phone')
+    const tablet = await openDevice(cloud, 'tablet')
+    await phone.engine.activate()
+    await tablet.engine.activate()
+    await setField(phone.engine, 'a', 'pain', 1)
+    await phone.engine.syncNow()
+    const epoch = phone.engine.pool!.epoch
+    const forger = 'ffffffffffffffff'
+    const junk = await encodeBlob({
+      kind: 'log',
+      epoch,
+      deviceId: forger,
+      seq: 1,
+      createdAt: 0,
+      entries: [{ docId: 'a', update: new Uint8Array([200, 1, 255, 255, 255, 7, 9, 9]), deleted: false, updatedAt: 0 }],
+    })
+    await cloud.connect().put(`/diary/epochs/${epoch}/log/${forger}/0000000001.ydu`, junk, 'add')
+    const messages: string[] = []
+    tablet.engine.on('status', (s) => messages.push(s.message))
+    await tablet.engine.syncNow()
+    await setField(phone.engine, 'b', 'pain', 2)
+    await phone.engine.syncNow()
+    await tablet.engine.syncNow()
+    expect(await contents(tablet.engine)).toEqual({ a: { pain: 1 }, b: { pain: 2 } })
+    expect(messages.some((m) => m.includes('malformed Yjs update'))).toBe(true)
+  })
+})
+
+describe('crafted snapshots', () => {
+  it('sets aside a snapshot whose shard is damaged and syncs from the logs', async () => {
+    const cloud = new MemoryCloud()
+    const phone = await openDevice(cloud, 'phone')
+    await phone.engine.activate()
+    await setField(phone.engine, 'a', 'pain', 1)
+    await phone.engine.syncNow()
+    expect(await phone.engine.compact()).toBe(true)
+    const shard = cloud.files('/diary/epochs').find((f) => f.meta.path.endsWith('.yds') && f.data.length > 40)!
+    const broken = shard.data.slice()
+    broken[broken.length - 6]! ^= 0x55
+    await cloud.connect().put(shard.meta.path, broken, 'overwrite')
+    const tablet = await openDevice(cloud, 'tablet')
+    const messages: string[] = []
+    tablet.engine.on('status', (s) => messages.push(s.message))
+    await tablet.engine.activate()
+    expect(messages.some((m) => m.includes('Skipped a damaged sync file'))).toBe(true)
+    expect(await contents(tablet.engine)).toEqual({ a: { pain: 1 } })
+  })
+})
