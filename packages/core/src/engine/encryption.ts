@@ -6,7 +6,7 @@
  */
 
 import { cipherFor, fromBase64, type PoolKey, toBase64, unlockEncryption } from '../crypto/passphrase.ts'
-import { PassphraseError } from '../errors.ts'
+import { CorruptBlobError, PassphraseError } from '../errors.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
 import type { EngineCore } from './core.ts'
@@ -95,4 +95,37 @@ export async function openJson<T>(ctx: SyncContext, sealed: unknown, aad: string
   } catch {
     return undefined
   }
+}
+
+/**
+ * Checks `pool.json` before this device acts on it: in an encrypted pool its
+ * sealed part must match the plain fields (someone without the key cannot
+ * move the pool to another epoch), and in any pool its generation must not
+ * go below one already seen (an old copy put back). Records the generation.
+ */
+export async function verifyPool(ctx: SyncContext, pool: PoolRecord): Promise<void> {
+  const { layout, state } = ctx.core
+  const generation = pool.generation ?? 0
+  if (ctx.cipher) {
+    const sealed = await openJson<{ epochAt?: number; generation?: number }>(
+      ctx,
+      pool.names,
+      `pool:${pool.poolId}:${pool.epoch}`,
+    )
+    if (!sealed || sealed.epochAt !== pool.epochAt || (sealed.generation ?? 0) !== generation) {
+      throw new CorruptBlobError(
+        'pool.json was altered: its sealed part does not match; sync stopped to protect your data',
+        layout.pool,
+      )
+    }
+  }
+  const known = pool.poolId === state.poolId ? (state.poolGeneration ?? 0) : 0
+  if (generation < known) {
+    throw new CorruptBlobError(
+      `pool.json is older than one this device has seen (generation ${generation}, seen ${known}): ` +
+        'an old copy was put back; sync stopped to protect your data',
+      layout.pool,
+    )
+  }
+  state.poolGeneration = generation
 }

@@ -11,7 +11,7 @@ import { randomId } from '../ids.ts'
 import type { LocalWrite } from '../local-store.ts'
 import { encodeRecord, type PoolRecord, parsePool, RECORD_VERSION } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
-import { ensureKey, openJson, sealJson, setCipher, useKey } from './encryption.ts'
+import { ensureKey, openJson, sealJson, setCipher, useKey, verifyPool } from './encryption.ts'
 import { keys } from './local-state.ts'
 import { markAllPending } from './push.ts'
 import { applySnapshot, newestManifest, readAllDocsLocked, readManifests, writeSnapshot } from './snapshot.ts'
@@ -102,6 +102,7 @@ async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
   if (!pool.encryption) setCipher(ctx, undefined)
   // A wrong passphrase is refused here, before anything is written or applied.
   await ensureKey(ctx, pool, passphrase)
+  await verifyPool(ctx, pool)
   await core.lock.run(async () => {
     const { state } = core
     const sameEpoch = state.poolId === pool.poolId && state.epoch === pool.epoch
@@ -126,6 +127,7 @@ export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Pr
     throw new YDropboxError('the sync data in Dropbox is gone; activate sync again to create it')
   }
   await ensureKey(ctx, current.pool, core.options.passphrase)
+  await verifyPool(ctx, current.pool)
   const previousKey = ctx.key
   const encryption = newPassphrase === undefined ? undefined : await createEncryption(newPassphrase)
   if (encryption) setCipher(ctx, encryption.key)
@@ -141,8 +143,10 @@ export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Pr
       createdBy: current.pool.createdBy || (await poolAuthors(ctx, current.pool)).createdBy,
       epochBy: core.state.deviceName,
       epochAt: now,
+      generation: (current.pool.generation ?? 0) + 1,
     })
     ctx.view.noteWritten(await ctx.remote.put(core.layout.pool, encodeRecord(pool), { update: current.rev }))
+    core.state.poolGeneration = pool.generation
   } catch (error) {
     setCipher(ctx, previousKey)
     if (error instanceof ConflictError) {
@@ -173,6 +177,7 @@ export async function downloadMaster(ctx: SyncContext): Promise<string> {
   }
   const { pool } = current
   await ensureKey(ctx, pool, core.options.passphrase)
+  await verifyPool(ctx, pool)
   const backupName = await core.lock.run(async () => {
     const docs = await readAllDocsLocked(ctx)
     const name = new Date(core.options.now()).toISOString().replace(/[:.]/g, '-')
@@ -275,7 +280,13 @@ function clearSyncKeys(core: SyncContext['core']): LocalWrite[] {
  */
 export async function poolRecord(ctx: SyncContext, pool: PoolRecord): Promise<PoolRecord> {
   if (!ctx.cipher) return pool
-  const names = { createdBy: pool.createdBy, epochBy: pool.epochBy }
+  // The epoch's time and generation are sealed too, so an edited or replayed pool.json is noticed.
+  const names = {
+    createdBy: pool.createdBy,
+    epochBy: pool.epochBy,
+    epochAt: pool.epochAt,
+    generation: pool.generation ?? 0,
+  }
   return {
     ...pool,
     createdBy: '',

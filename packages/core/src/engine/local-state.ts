@@ -26,6 +26,8 @@ export interface DeviceState {
   nextSeq: number
   /** For each device, the highest seq applied here (contiguously) in the current epoch. */
   coverage: Record<string, number>
+  /** Highest `pool.json` generation accepted here: an older one is a replayed file. */
+  poolGeneration?: number
   /** A snapshot of the current epoch was merged here (every epoch starts from one). */
   snapshotApplied?: boolean
   /** Remote files skipped as damaged: path → rev; retried only if the rev changes. */

@@ -12,6 +12,7 @@ import { encodeRecord, type ManifestRecord, type NamedManifest, parseManifest } 
 import type { EpochFiles } from '../remote/remote-view.ts'
 import { mapConcurrent, type SyncContext, shardAad } from './context.ts'
 import { hash32 } from './doc-index.ts'
+import { openJson, sealJson } from './encryption.ts'
 import { keys } from './local-state.ts'
 
 /** Reads every document of the local store with its index entry. Caller holds the lock. */
@@ -75,7 +76,19 @@ export async function writeSnapshot(
   }
   const sum = Object.values(coverage).reduce((a, b) => a + b, 0)
   const name = `${String(sum).padStart(12, '0')}-${state.deviceId}-${randomId(6)}`
-  view.noteWritten(await remote.put(layout.snapshot(epoch, name), encodeRecord(manifest), 'add'))
+  // In an encrypted pool the manifest is sealed too: nobody without the key can make
+  // readers skip logs by inflating its coverage.
+  const written: ManifestRecord = ctx.cipher
+    ? {
+        ...manifest,
+        coverage: {},
+        shards: [],
+        createdBy: '',
+        createdAt: 0,
+        sealed: await sealJson(ctx, manifest, manifestAad(ctx, epoch, name)),
+      }
+    : manifest
+  view.noteWritten(await remote.put(layout.snapshot(epoch, name), encodeRecord(written), 'add'))
   ctx.progress(undefined)
   return { ...manifest, name }
 }
@@ -111,7 +124,10 @@ export async function readManifests(ctx: SyncContext, files: EpochFiles): Promis
     const got = await ctx.remote.get(meta.path)
     if (!got) continue
     try {
-      const manifest = { ...parseManifest(got.data, meta.path), name }
+      const manifest = {
+        ...(await openManifest(ctx, parseManifest(got.data, meta.path), name, meta.path)),
+        name,
+      }
       if (manifest.epoch !== core.state.epoch)
         throw new CorruptBlobError('manifest names another epoch', meta.path)
       core.manifestCache.set(meta.path, { rev: got.meta.rev, manifest })
@@ -122,6 +138,30 @@ export async function readManifests(ctx: SyncContext, files: EpochFiles): Promis
     }
   }
   return out
+}
+
+/** Opens a sealed manifest; refuses a plain one in an encrypted pool. */
+async function openManifest(
+  ctx: SyncContext,
+  manifest: ManifestRecord,
+  name: string,
+  path: string,
+): Promise<ManifestRecord> {
+  if (!ctx.cipher) {
+    if (manifest.sealed !== undefined)
+      throw new CorruptBlobError('manifest is sealed, but this device has no key', path)
+    return manifest
+  }
+  if (manifest.sealed === undefined) {
+    throw new CorruptBlobError('manifest is not sealed, but this pool is encrypted', path)
+  }
+  const opened = await openJson<unknown>(ctx, manifest.sealed, manifestAad(ctx, manifest.epoch, name))
+  if (opened === undefined) throw new CorruptBlobError('manifest seal does not open (altered or moved)', path)
+  return parseManifest(encodeRecord(opened as object), path)
+}
+
+function manifestAad(ctx: SyncContext, epoch: string, name: string): string {
+  return `manifest:${ctx.core.state.poolId ?? ''}:${epoch}:${name}`
 }
 
 /** The manifest with the largest coverage (sum of seqs), ties broken by name. */

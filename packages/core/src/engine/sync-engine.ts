@@ -10,7 +10,7 @@ import type { PoolRecord } from '../remote/records.ts'
 import { RemoteView } from '../remote/remote-view.ts'
 import type { SyncContext } from './context.ts'
 import { EngineCore } from './core.ts'
-import { ensureKey, loadKey, setCipher } from './encryption.ts'
+import { ensureKey, loadKey, setCipher, verifyPool } from './encryption.ts'
 import type { SyncEngineEvents } from './events.ts'
 import * as lifecycle from './lifecycle.ts'
 import {
@@ -345,6 +345,7 @@ export class SyncEngine {
         throw new PoolDeletedError(this.#core.state.stoppedReason ?? 'the sync data was deleted')
       }
       await ensureKey(this.#ctx, current.pool, this.#options.passphrase)
+      await verifyPool(this.#ctx, current.pool)
       if (current.pool.epoch !== state.epoch) {
         await this.#newEpoch(current.pool)
         throw new NeedsMasterError(this.#status.message)

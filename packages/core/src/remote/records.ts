@@ -22,6 +22,8 @@ export interface PoolRecord {
   createdAt: number
   /** Encryption parameters, when the pool is encrypted. */
   encryption?: Record<string, unknown>
+  /** Counts epoch changes; never goes down, so a replayed old `pool.json` is noticed. */
+  generation?: number
   [extra: string]: unknown
 }
 
@@ -69,6 +71,12 @@ export function parsePool(bytes: Uint8Array, path: string): PoolRecord {
   expect(typeof json.epochBy === 'string', 'epochBy', path)
   expect(isTime(json.epochAt) && isTime(json.createdAt), 'times', path)
   expect(json.encryption === undefined || isObject(json.encryption), 'encryption', path)
+  expect(
+    json.generation === undefined ||
+      (Number.isSafeInteger(json.generation) && (json.generation as number) >= 0),
+    'generation',
+    path,
+  )
   return json as PoolRecord
 }
 

@@ -141,3 +141,50 @@ describe('end-to-end encryption', () => {
     expect(cloud.files('/')).toEqual([])
   })
 })
+
+describe('tampering with the JSON files of an encrypted pool', () => {
+  const poolOf = (cloud: MemoryCloud) => cloud.files('/diary').find((f) => f.meta.path.endsWith('pool.json'))!
+
+  it('refuses a pool.json moved to another epoch, and an old pool.json put back', async () => {
+    const cloud = new MemoryCloud()
+    const phone = await openDevice(cloud, 'phone', { passphrase: SECRET })
+    const tablet = await openDevice(cloud, 'tablet', { passphrase: SECRET })
+    await phone.engine.activate()
+    await tablet.engine.activate()
+    const original = poolOf(cloud).data
+    await phone.engine.uploadMaster()
+    await tablet.engine.syncNow().catch(() => {})
+    await tablet.engine.downloadMaster()
+    const vandal = cloud.connect()
+    // An old, genuinely sealed pool.json put back: a rollback to a superseded epoch.
+    await vandal.put('/diary/pool.json', original, 'overwrite')
+    await expect(tablet.engine.syncNow()).rejects.toThrow(/older than one this device has seen/)
+    expect(tablet.engine.status.state).toBe('error')
+    // The current one with its epoch changed by hand.
+    const json = JSON.parse(new TextDecoder().decode(original))
+    json.epoch = 'zzzzzzzzzz'
+    json.generation = 9
+    await vandal.put('/diary/pool.json', new TextEncoder().encode(JSON.stringify(json)), 'overwrite')
+    await expect(phone.engine.syncNow()).rejects.toThrow(/pool.json was altered/)
+  })
+
+  it('quarantines a manifest whose coverage was inflated, and keeps every change', async () => {
+    const cloud = new MemoryCloud()
+    const phone = await openDevice(cloud, 'phone', { passphrase: SECRET })
+    await phone.engine.activate()
+    await setField(phone.engine, 'a', 'pain', 1)
+    await phone.engine.syncNow()
+    const [manifest] = cloud.files('/diary/epochs').filter((f) => f.meta.path.includes('/snapshots/'))
+    const json = JSON.parse(new TextDecoder().decode(manifest!.data))
+    delete json.sealed
+    json.coverage = { [phone.engine.deviceId]: 99 }
+    const forged = manifest!.meta.path.replace(/\/[^/]+\.json$/, '/999999999999-forged.json')
+    await cloud.connect().put(forged, new TextEncoder().encode(JSON.stringify(json)), 'add')
+    const tablet = await openDevice(cloud, 'tablet', { passphrase: SECRET })
+    const messages: string[] = []
+    tablet.engine.on('status', (s) => messages.push(s.message))
+    await tablet.engine.activate()
+    expect(messages.some((m) => m.includes('manifest is not sealed'))).toBe(true)
+    expect(await contents(tablet.engine)).toEqual({ a: { pain: 1 } })
+  })
+})
