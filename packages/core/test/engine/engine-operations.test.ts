@@ -342,7 +342,14 @@ describe('crafted batches', () => {
       deviceId: forger,
       seq: 1,
       createdAt: 0,
-      entries: [{ docId: 'a', update: new Uint8Array([200, 1, 255, 255, 255, 7, 9, 9]), deleted: false, updatedAt: 0 }],
+      entries: [
+        {
+          docId: 'a',
+          update: new Uint8Array([200, 1, 255, 255, 255, 7, 9, 9]),
+          deleted: false,
+          updatedAt: 0,
+        },
+      ],
     })
     await cloud.connect().put(`/diary/epochs/${epoch}/log/${forger}/0000000001.ydu`, junk, 'add')
     const messages: string[] = []
@@ -364,7 +371,9 @@ describe('crafted snapshots', () => {
     await setField(phone.engine, 'a', 'pain', 1)
     await phone.engine.syncNow()
     expect(await phone.engine.compact()).toBe(true)
-    const shard = cloud.files('/diary/epochs').find((f) => f.meta.path.endsWith('.yds') && f.data.length > 40)!
+    const shard = cloud
+      .files('/diary/epochs')
+      .find((f) => f.meta.path.endsWith('.yds') && f.data.length > 40)!
     const broken = shard.data.slice()
     broken[broken.length - 6]! ^= 0x55
     await cloud.connect().put(shard.meta.path, broken, 'overwrite')
@@ -374,5 +383,21 @@ describe('crafted snapshots', () => {
     await tablet.engine.activate()
     expect(messages.some((m) => m.includes('Skipped a damaged sync file'))).toBe(true)
     expect(await contents(tablet.engine)).toEqual({ a: { pain: 1 } })
+  })
+})
+
+describe('pool.json put back from an old copy', () => {
+  it('is refused by a device that has seen a newer one', async () => {
+    const cloud = new MemoryCloud()
+    const phone = await openDevice(cloud, 'phone')
+    const tablet = await openDevice(cloud, 'tablet')
+    await phone.engine.activate()
+    await tablet.engine.activate()
+    const old = cloud.files('/diary').find((f) => f.meta.path.endsWith('pool.json'))!.data
+    await phone.engine.uploadMaster()
+    await cloud.connect().put('/diary/pool.json', old, 'overwrite')
+    await expect(phone.engine.syncNow()).rejects.toThrow(/older than one this device has seen/)
+    expect(phone.engine.status).toMatchObject({ state: 'error' })
+    expect(phone.engine.status.message).toMatch(/old copy was put back/)
   })
 })
