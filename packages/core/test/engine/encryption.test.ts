@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PassphraseError } from '../../src/errors.ts'
 import { decodeBlob } from '../../src/format/blob.ts'
-import { contents, MemoryCloud, MemoryLocalStore, openDevice, setField } from './helpers.ts'
+import { activePair, contents, MemoryCloud, MemoryLocalStore, openDevice, setField } from './helpers.ts'
 
 const SECRET = 'correct horse battery staple'
 const MARKER = 'oxycodone-10mg-left-knee'
@@ -92,11 +92,7 @@ describe('end-to-end encryption', () => {
   })
 
   it('changing the passphrase re-encrypts through a new epoch; other devices unlock, then download', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone', { passphrase: SECRET })
-    const tablet = await openDevice(cloud, 'tablet', { passphrase: SECRET })
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair({ passphrase: SECRET })
     await setField(phone.engine, 'a', 'pain', 2)
     await phone.engine.syncNow()
     const oldEpoch = phone.engine.pool!.epoch
@@ -113,11 +109,7 @@ describe('end-to-end encryption', () => {
   })
 
   it('rejects a sealed batch moved to another path: the identity is bound to the ciphertext', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone', { passphrase: SECRET })
-    const tablet = await openDevice(cloud, 'tablet', { passphrase: SECRET })
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair({ passphrase: SECRET })
     await setField(phone.engine, 'a', 'pain', 1)
     await phone.engine.syncNow()
     await setField(phone.engine, 'b', 'pain', 2)
@@ -146,11 +138,7 @@ describe('tampering with the JSON files of an encrypted pool', () => {
   const poolOf = (cloud: MemoryCloud) => cloud.files('/diary').find((f) => f.meta.path.endsWith('pool.json'))!
 
   it('refuses a pool.json moved to another epoch, and an old pool.json put back', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone', { passphrase: SECRET })
-    const tablet = await openDevice(cloud, 'tablet', { passphrase: SECRET })
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair({ passphrase: SECRET })
     const original = poolOf(cloud).data
     await phone.engine.uploadMaster()
     await tablet.engine.syncNow().catch(() => {})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { contents, MemoryCloud, openDevice, setField } from './helpers.ts'
+import { activePair, contents, MemoryCloud, openDevice, setField } from './helpers.ts'
 
 describe('SyncEngine between devices', () => {
   it('creates a pool on the first device and joins it on the second, merging both diaries', async () => {
@@ -18,11 +18,7 @@ describe('SyncEngine between devices', () => {
   })
 
   it('merges concurrent edits of one entry', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone')
-    const tablet = await openDevice(cloud, 'tablet')
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair()
     await setField(phone.engine, 'e', 'pain', 5)
     await setField(tablet.engine, 'e', 'notes', 'knee')
     await phone.engine.syncNow()

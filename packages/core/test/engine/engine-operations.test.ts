@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { NeedsMasterError, PoolDeletedError } from '../../src/errors.ts'
 import { encodeBlob } from '../../src/format/blob.ts'
-import { contents, MemoryCloud, MemoryLocalStore, openDevice, setField, type Y } from './helpers.ts'
+import {
+  activePair,
+  contents,
+  MemoryCloud,
+  MemoryLocalStore,
+  openDevice,
+  setField,
+  type Y,
+} from './helpers.ts'
 
 describe('SyncEngine operations of the Device Sync Services screen', () => {
   it('reports status transitions with readable messages', async () => {
@@ -37,11 +45,7 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
   })
 
   it('uploadMaster puts other devices in needs-master, keeping their unsent changes until they download', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone')
-    const tablet = await openDevice(cloud, 'tablet')
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair()
     await setField(phone.engine, 'a', 'pain', 2)
     await phone.engine.uploadMaster()
     await setField(tablet.engine, 'b', 'pain', 9)
@@ -70,11 +74,7 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
   })
 
   it('deleteAllSyncData empties the pool; other devices stop with a message and keep their data', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone')
-    const tablet = await openDevice(cloud, 'tablet')
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair()
     await setField(tablet.engine, 'a', 'pain', 4)
     await tablet.engine.syncNow()
     await phone.engine.syncNow()
@@ -110,11 +110,7 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
   })
 
   it('a deleted document stays deleted when another device edits it concurrently', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone')
-    const tablet = await openDevice(cloud, 'tablet')
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair()
     await setField(phone.engine, 'e', 'pain', 1)
     await phone.engine.syncNow()
     await tablet.engine.syncNow()
@@ -130,11 +126,7 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
   })
 
   it('quarantines a damaged batch: reported, skipped, never applied, sync goes on; retried when it changes', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone')
-    const tablet = await openDevice(cloud, 'tablet')
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair()
     await setField(phone.engine, 'a', 'pain', 1)
     await phone.engine.syncNow()
     const [log] = cloud.files('/diary/epochs').filter((f) => f.meta.path.includes('/log/'))
@@ -160,11 +152,7 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
   })
 
   it('refuses a batch moved to another path (replay) as damaged', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone')
-    const tablet = await openDevice(cloud, 'tablet')
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair()
     await setField(phone.engine, 'a', 'pain', 1)
     await phone.engine.syncNow()
     const [log] = cloud.files('/diary/epochs').filter((f) => f.meta.path.includes('/log/'))
@@ -208,11 +196,7 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
   })
 
   it('a device restored from an old backup does not overwrite what it pushed since', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone')
-    const tablet = await openDevice(cloud, 'tablet')
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair()
     await phone.engine.flush()
     const old = await dump(phone.local)
     await setField(phone.engine, 'a', 'pain', 1)
@@ -257,11 +241,7 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
   })
 
   it('resumes after a crash: unsent batches are uploaded byte for byte by the next engine', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone')
-    const tablet = await openDevice(cloud, 'tablet')
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair()
     await setField(phone.engine, 'a', 'pain', 3)
     phone.remote.setFaults({ failAfterWriteRate: 1 })
     await expect(phone.engine.syncNow()).rejects.toThrow()
@@ -327,11 +307,7 @@ describe('summaries', () => {
 describe('crafted batches', () => {
   it('quarantines a well-formed blob whose Yjs update is malformed, and keeps syncing the rest', async () => {
     const { encodeBlob } = await import('../../src/format/blob.ts')
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone')
-    const tablet = await openDevice(cloud, 'tablet')
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair()
     await setField(phone.engine, 'a', 'pain', 1)
     await phone.engine.syncNow()
     const epoch = phone.engine.pool!.epoch
@@ -388,11 +364,7 @@ describe('crafted snapshots', () => {
 
 describe('pool.json put back from an old copy', () => {
   it('is refused by a device that has seen a newer one', async () => {
-    const cloud = new MemoryCloud()
-    const phone = await openDevice(cloud, 'phone')
-    const tablet = await openDevice(cloud, 'tablet')
-    await phone.engine.activate()
-    await tablet.engine.activate()
+    const { cloud, phone, tablet } = await activePair()
     const old = cloud.files('/diary').find((f) => f.meta.path.endsWith('pool.json'))!.data
     await phone.engine.uploadMaster()
     await cloud.connect().put('/diary/pool.json', old, 'overwrite')

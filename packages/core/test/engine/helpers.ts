@@ -31,6 +31,16 @@ export async function openDevice(
   return { name, local, remote, engine }
 }
 
+/** Two devices, phone and tablet, both active in one pool over a new MemoryCloud. */
+export async function activePair(options: Partial<SyncEngineOptions> = {}) {
+  const cloud = new MemoryCloud()
+  const phone = await openDevice(cloud, 'phone', options)
+  const tablet = await openDevice(cloud, 'tablet', options)
+  await phone.engine.activate()
+  await tablet.engine.activate()
+  return { cloud, phone, tablet }
+}
+
 /** The JSON of every document on a device, by id. */
 export async function contents(engine: SyncEngine): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {}
