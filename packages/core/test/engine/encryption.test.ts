@@ -92,7 +92,7 @@ describe('end-to-end encryption', () => {
   })
 
   it('changing the passphrase re-encrypts through a new epoch; other devices unlock, then download', async () => {
-    const { cloud, phone, tablet } = await activePair({ passphrase: SECRET })
+    const { phone, tablet } = await activePair({ passphrase: SECRET })
     await setField(phone.engine, 'a', 'pain', 2)
     await phone.engine.syncNow()
     const oldEpoch = phone.engine.pool!.epoch

@@ -18,7 +18,7 @@ describe('SyncEngine between devices', () => {
   })
 
   it('merges concurrent edits of one entry', async () => {
-    const { cloud, phone, tablet } = await activePair()
+    const { phone, tablet } = await activePair()
     await setField(phone.engine, 'e', 'pain', 5)
     await setField(tablet.engine, 'e', 'notes', 'knee')
     await phone.engine.syncNow()

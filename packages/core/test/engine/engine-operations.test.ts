@@ -110,7 +110,7 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
   })
 
   it('a deleted document stays deleted when another device edits it concurrently', async () => {
-    const { cloud, phone, tablet } = await activePair()
+    const { phone, tablet } = await activePair()
     await setField(phone.engine, 'e', 'pain', 1)
     await phone.engine.syncNow()
     await tablet.engine.syncNow()
@@ -364,7 +364,7 @@ describe('crafted snapshots', () => {
 
 describe('pool.json put back from an old copy', () => {
   it('is refused by a device that has seen a newer one', async () => {
-    const { cloud, phone, tablet } = await activePair()
+    const { cloud, phone } = await activePair()
     const old = cloud.files('/diary').find((f) => f.meta.path.endsWith('pool.json'))!.data
     await phone.engine.uploadMaster()
     await cloud.connect().put('/diary/pool.json', old, 'overwrite')
