@@ -37,3 +37,4 @@ export {
   type MemoryFile,
 } from './stores/memory-blob-store.ts'
 export { MemoryLocalStore, type MemoryLocalStoreOptions } from './stores/memory-local-store.ts'
+export { abortReason, isUnder, normalizePath, normalizePrefix } from './stores/paths.ts'

@@ -6,6 +6,7 @@
 
 import {
   AuthError,
+  abortReason,
   CursorResetError,
   QuotaError,
   RateLimitError,
@@ -26,7 +27,7 @@ import {
   retryAfterMs,
 } from './dropbox-errors.ts'
 import { redact, safeCause } from './redact.ts'
-import { abortReason, type RetryableFailure, RetryBudget, type RetryTiming } from './retry.ts'
+import { type RetryableFailure, RetryBudget, type RetryTiming } from './retry.ts'
 
 /** What an attempt is given. */
 export interface AttemptContext {

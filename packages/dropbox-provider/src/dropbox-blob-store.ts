@@ -5,7 +5,7 @@
  */
 
 import type { BlobMeta, BlobStore, PutMode } from '@y-dropbox/core'
-import { contentHash } from '@y-dropbox/core'
+import { abortReason, contentHash } from '@y-dropbox/core'
 import { Dropbox, type DropboxAuth } from 'dropbox'
 import { type AttemptContext, DropboxCaller } from './caller.ts'
 import { deleteFiles } from './delete-many.ts'
@@ -16,7 +16,6 @@ import { decodeCursor, listFolder } from './listing.ts'
 import { downloadedBytes, fileMeta, normalizePath } from './metadata.ts'
 import { type DropboxBlobStoreOptions, type ResolvedOptions, resolveOptions } from './options.ts'
 import { type PutManyFile, putManyFiles } from './put-many.ts'
-import { abortReason } from './retry.ts'
 
 /**
  * A `BlobStore` in a Dropbox (app) folder. Writes (uploads, deletes) go

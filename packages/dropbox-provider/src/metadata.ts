@@ -7,35 +7,12 @@ import type { BlobMeta } from '@y-dropbox/core'
 import { YDropboxError } from '@y-dropbox/core'
 import { MalformedResponseError } from './dropbox-errors.ts'
 
-/** Validates a file path (`/pool/devices/a.json`) and returns it in lower case. */
-export function normalizePath(path: string): string {
-  const lower = path.toLowerCase()
-  if (!lower.startsWith('/') || lower.length < 2 || lower.endsWith('/')) {
-    throw new YDropboxError(`invalid file path "${path}": use an absolute path like /folder/name.ext`)
-  }
-  checkSegments(path, lower)
-  return lower
-}
-
-/** Validates a folder; the root (`''` or `'/'`) becomes `''` (Dropbox's name for it), others lose a trailing `/`. */
-export function normalizeFolder(prefix: string): string {
-  let lower = prefix.toLowerCase()
-  while (lower.endsWith('/')) lower = lower.slice(0, -1)
-  if (lower === '') return ''
-  if (!lower.startsWith('/'))
-    throw new YDropboxError(`invalid folder "${prefix}": use an absolute path like /folder`)
-  checkSegments(prefix, lower)
-  return lower
-}
+// Paths follow the same rules in every BlobStore adapter: core owns them.
+export { isUnder, normalizePath, normalizePrefix as normalizeFolder } from '@y-dropbox/core'
 
 /** The folder holding `path` (`''` for the root). */
 export function parentFolder(path: string): string {
   return path.slice(0, Math.max(0, path.lastIndexOf('/')))
-}
-
-/** True when `path` lies inside `folder` (as returned by {@link normalizeFolder}). */
-export function isUnder(path: string, folder: string): boolean {
-  return folder === '' || (path.startsWith(folder) && path.charCodeAt(folder.length) === 47)
 }
 
 /** Dropbox file metadata, as returned by uploads, downloads and listings. */
@@ -77,12 +54,4 @@ export async function downloadedBytes(result: unknown, what: string): Promise<Ui
     return new Uint8Array(await r.fileBlob.arrayBuffer())
   }
   throw new MalformedResponseError(`Dropbox sent no file content for ${what}`)
-}
-
-function checkSegments(original: string, lower: string): void {
-  for (const segment of lower.slice(1).split('/')) {
-    if (segment === '' || segment === '.' || segment === '..') {
-      throw new YDropboxError(`invalid path "${original}": empty, "." and ".." segments are not allowed`)
-    }
-  }
 }

@@ -5,7 +5,7 @@
  * try again later.
  */
 
-import { RateLimitError, TransientError } from '@y-dropbox/core'
+import { abortReason, RateLimitError, TransientError } from '@y-dropbox/core'
 
 /** Why a call is being retried. */
 export type RetryReason =
@@ -149,9 +149,4 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     }, ms)
     signal?.addEventListener('abort', onAbort, { once: true })
   })
-}
-
-/** The error an aborted operation rejects with. */
-export function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException('the operation was aborted', 'AbortError')
 }
