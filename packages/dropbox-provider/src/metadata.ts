@@ -4,7 +4,6 @@
  */
 
 import type { BlobMeta } from '@y-dropbox/core'
-import { YDropboxError } from '@y-dropbox/core'
 import { MalformedResponseError } from './dropbox-errors.ts'
 
 // Paths follow the same rules in every BlobStore adapter: core owns them.
