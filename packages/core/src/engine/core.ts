@@ -205,7 +205,9 @@ export class EngineCore {
       const list = byDoc.get(id)!
       const updates = list.map((e) => e.update)
       const current = stored[i]
-      writes.push([keys.doc(id), Y.mergeUpdates(current ? [current, ...updates] : updates)])
+      const all = current ? [current, ...updates] : updates
+      // A document seen for the first time in one update (a bootstrap) is stored as it came.
+      writes.push([keys.doc(id), all.length === 1 ? all[0]! : Y.mergeUpdates(all)])
       const before = this.index.get(id)
       let entry = before
       for (const e of list) entry = this.index.mergeRemote(id, e)
