@@ -22,6 +22,19 @@ export function collectGarbage(): void {
   for (let i = 0; i < 3; i++) gc()
 }
 
+/**
+ * Collects garbage until the heap settles: several passes with pauses, so
+ * timers that release memory (closed sockets, finalisers) have run.
+ */
+export async function settleHeap(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    collectGarbage()
+    await sleep(30)
+  }
+  collectGarbage()
+  return process.memoryUsage().heapUsed
+}
+
 /** True when heap figures mean something (`--expose-gc`). */
 export function canCollectGarbage(): boolean {
   return typeof (globalThis as { gc?: unknown }).gc === 'function'

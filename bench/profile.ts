@@ -6,13 +6,17 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdir, readdir, readFile } from 'node:fs/promises'
+import { findSourceMap } from 'node:module'
 import { join } from 'node:path'
 import type { BootstrapMode } from './scenarios/bootstrap.ts'
 import type { BenchContext } from './types.ts'
 
 /** The part of a V8 `.cpuprofile` this summary reads. */
 export interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>
+  nodes: Array<{
+    id: number
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }
+  }>
   /** Microseconds, on the clock of `process.hrtime`. */
   startTime: number
   samples: number[]
@@ -61,7 +65,7 @@ export function summariseProfile(profile: CpuProfile, window?: ProfileWindow, co
     const frame = byNode.get(profile.samples[i]!)
     if (!frame || frame.functionName === '(idle)') continue
     busy += us
-    const where = `${frame.functionName || '(anonymous)'}${frame.url ? ` (${shortUrl(frame.url)}:${frame.lineNumber + 1})` : ''}`
+    const where = `${frame.functionName || '(anonymous)'}${frame.url ? ` (${shortUrl(frame.url)}:${sourceLine(frame)})` : ''}`
     self.set(where, (self.get(where) ?? 0) + us)
     const area = areaOf(frame.functionName, frame.url)
     areas.set(area, (areas.get(area) ?? 0) + us)
@@ -85,7 +89,9 @@ export function profileNote(label: string, summary: ProfileSummary): string {
   const lines = [
     `Profile of bootstrap ${label} (\`node --cpu-prof\` of a new device joining in a child process; samples from ` +
       `\`SyncEngine.open\` to \`activate()\` resolved: ${summary.busyMs.toFixed(0)} ms busy). Biggest self-time costs:`,
+    '',
     ...summary.top.map((c, i) => `${i + 1}. \`${c.where}\`: ${c.ms.toFixed(0)} ms (${pct(c.share)})`),
+    '',
     `By area: ${summary.areas
       .slice(0, 8)
       .map((a) => `${a.area} ${pct(a.share)}`)
@@ -134,6 +140,17 @@ export async function profileBootstrap(
   return summariseProfile(JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile, window)
 }
 
+/**
+ * The 1-based line in the source file. tsx compiles our TypeScript to one
+ * line, so for our files the position is mapped back through the source map
+ * this process holds for the same file (the child compiled it identically).
+ */
+function sourceLine(frame: { url: string; lineNumber: number; columnNumber: number }): number {
+  if (frame.url.includes('/node_modules/') || !frame.url.startsWith('file:')) return frame.lineNumber + 1
+  const entry = findSourceMap(frame.url)?.findEntry(frame.lineNumber, frame.columnNumber)
+  return entry && 'originalLine' in entry ? entry.originalLine + 1 : frame.lineNumber + 1
+}
+
 function shortUrl(url: string): string {
   const path = url.replace(/^file:\/\//, '')
   const modules = path.lastIndexOf('node_modules/')
@@ -148,6 +165,7 @@ function areaOf(name: string, url: string): string {
   if (name === '(garbage collector)') return 'GC'
   if (name === '(program)') return 'V8/native'
   if (!url) return 'native'
+  if (url.includes('undici') || url.startsWith('wasm://')) return 'Node fetch (undici, llhttp)'
   if (url.startsWith('node:')) return 'Node'
   if (url.includes('/yjs/')) return 'yjs'
   if (url.includes('/lib0/')) return 'lib0'

@@ -76,13 +76,13 @@ export function formatMet(met: boolean | undefined): string {
   return met === undefined ? '—' : met ? 'yes' : '**no (missed)**'
 }
 
-/** One markdown table of rows. */
+const HEADER = ['scenario', 'ours', 'baseline / peer', 'ratio', 'target', 'met?']
+/** Columns aligned right (numbers). */
+const RIGHT = [false, true, true, true, false, false]
+
+/** One markdown table of rows, padded the way the repository's formatter (Biome) lays tables out. */
 export function table(rows: Row[]): string[] {
-  const lines = [
-    '| scenario | ours | baseline / peer | ratio | target | met? |',
-    '|---|---:|---:|---:|---|---|',
-  ]
-  for (const r of rows) {
+  const body = rows.map((r) => {
     const against =
       r.against === '—' ? formatFigure(r.baseline) : `${formatFigure(r.baseline)} (${r.against})`
     const cells = [
@@ -93,9 +93,13 @@ export function table(rows: Row[]): string[] {
       r.target,
       formatMet(r.met),
     ]
-    lines.push(`| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`)
-  }
-  return lines
+    return cells.map((c) => c.replace(/\|/g, '\\|'))
+  })
+  const widths = HEADER.map((h, i) => Math.max(3, h.length, ...body.map((cells) => cells[i]!.length)))
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (RIGHT[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`
+  const rule = `| ${widths.map((w, i) => (RIGHT[i] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`
+  return [line(HEADER), rule, ...body.map(line)]
 }
 
 /** The whole RESULTS.md. */

@@ -122,7 +122,7 @@ describe('bench helpers', () => {
   })
 
   it('sums self time per function inside the window only', () => {
-    const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0 })
+    const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0, columnNumber: 0 })
     const summary = summariseProfile(
       {
         nodes: [

@@ -4,9 +4,11 @@
  * entries. The device reads an FsLocalStore, which keeps only an index of
  * its file in memory, so the figure is the engine's own.
  */
+
+import { setFlagsFromString } from 'node:v8'
 import type * as Y from 'yjs'
 import { type LocalDevice, openEngine, openFs } from '../local-device.ts'
-import { canCollectGarbage, collectGarbage, compareRow, fig } from '../measure.ts'
+import { canCollectGarbage, compareRow, fig, settleHeap } from '../measure.ts'
 import type { BenchContext, ScenarioResult } from '../types.ts'
 
 /** Entries open at once. */
@@ -27,24 +29,24 @@ export interface MemoryFigures {
 /** Opens the device, lists, opens 20 entries; heap deltas after GC. */
 export async function measureMemory(ctx: BenchContext, device: LocalDevice): Promise<MemoryFigures> {
   ctx.progress.phase('Memory', 2)
-  collectGarbage()
-  const before = process.memoryUsage().heapUsed
+  // Bytecode flushing would free memory during the measurement and hide the engine's own.
+  setFlagsFromString('--no-flush-bytecode')
+  const before = await settleHeap()
   const local = await openFs(device)
   const engine = await openEngine(device, local)
   const listed = engine.list()
-  collectGarbage()
-  const afterList = process.memoryUsage().heapUsed
+  const afterList = await settleHeap()
   ctx.progress.tick()
   const open: Y.Doc[] = []
   const step = Math.max(1, Math.floor(device.diary.entries.length / OPEN_ENTRIES))
   for (let i = 0; i < device.diary.entries.length && open.length < OPEN_ENTRIES; i += step) {
     open.push(await engine.doc(device.diary.entries[i]!.id))
   }
-  collectGarbage()
-  const afterOpen = process.memoryUsage().heapUsed
+  const afterOpen = await settleHeap()
   ctx.progress.tick()
   // `listed` and `open` stay reachable until here, so the heap figures include them.
   const count = listed.length
+  setFlagsFromString('--flush-bytecode')
   for (const doc of open) doc.destroy()
   await engine.close()
   await local.close()

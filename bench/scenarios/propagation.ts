@@ -3,13 +3,13 @@
  * p50/p95 over many saves, with the emulator at 0 ms and 50 ms of injected
  * latency, B watching (long-poll) or polling. Baseline: one round trip.
  */
-import { SyncEngine } from '@y-dropbox/core'
+import { type BlobStore, SyncEngine } from '@y-dropbox/core'
 import * as prng from 'lib0/prng'
 import * as Y from 'yjs'
 import { FIELDS_MAP } from '../data.ts'
 import { compareRow, fig, median, now, percentile, sleep, timed } from '../measure.ts'
 import { engineOptions } from '../pool.ts'
-import { openStore, withoutWatch } from '../remote.ts'
+import { callsBetween, openStore, withoutWatch } from '../remote.ts'
 import type { BenchContext, Row, ScenarioResult } from '../types.ts'
 
 /** Debounce between a change and its push. */
@@ -27,6 +27,8 @@ export interface PropagationFigures {
   watch: boolean
   saves: number
   lost: number
+  /** Remote calls of both devices per save, long-polls included. */
+  callsPerSave: number
   p50: number
   p95: number
   roundTripMs: number
@@ -48,12 +50,9 @@ export async function measurePropagation(
     flushDelayMs: FLUSH_DELAY_MS,
     pollIntervalMs: POLL_INTERVAL_MS,
   }
-  const a = await SyncEngine.open({ ...engineOptions(storeA, root, 'A'), ...knobs })
-  const b = await SyncEngine.open({
-    ...engineOptions(storeB, root, 'B'),
-    ...knobs,
-    remote: config.watch ? storeB : withoutWatch(storeB),
-  })
+  const remote = (store: BlobStore) => (config.watch ? store : withoutWatch(store))
+  const a = await SyncEngine.open({ ...engineOptions(storeA, root, 'A'), ...knobs, remote: remote(storeA) })
+  const b = await SyncEngine.open({ ...engineOptions(storeB, root, 'B'), ...knobs, remote: remote(storeB) })
   const fault =
     config.latencyMs > 0
       ? await ctx.remote.addFault({ fault: 'latency', latencyMs: config.latencyMs })
@@ -72,8 +71,14 @@ export async function measurePropagation(
       `Propagation, ${config.latencyMs} ms latency, ${config.watch ? 'long-poll' : 'polling'}`,
       ctx.saves,
     )
+    const before = await ctx.remote.stats()
     for (let s = 0; s < ctx.saves; s++) {
-      // Saves land at random moments of the polling cycle, as a user's would.
+      // A user saves now and then, not during the previous save's sync: let A finish
+      // (with long-poll, A's own upload wakes it for one more round) ...
+      await idle(a)
+      await sleep(2 * median(trips) + 30)
+      await idle(a)
+      // ... and at a random moment of the polling cycle.
       if (!config.watch) await sleep(prng.int32(gen, 0, POLL_INTERVAL_MS))
       const id = entries[s % entries.length]!.id
       const seen = waitForRemote(b, id)
@@ -85,9 +90,11 @@ export async function measurePropagation(
       else times.push(at - start)
       ctx.progress.tick()
     }
+    const calls = callsBetween(before, await ctx.remote.stats())
     return {
       ...config,
       saves: ctx.saves,
+      callsPerSave: calls.calls / ctx.saves,
       lost,
       p50: percentile(times, 50),
       p95: percentile(times, 95),
@@ -98,6 +105,12 @@ export async function measurePropagation(
     await a.close()
     await b.close()
   }
+}
+
+/** Resolves once the engine is not in a sync round. */
+async function idle(engine: SyncEngine): Promise<void> {
+  for (let waited = 0; engine.status.state === 'syncing' && waited < SAVE_TIMEOUT_MS; waited += 5)
+    await sleep(5)
 }
 
 /** Resolves with the time B's `docs` event names `id` from a remote change, or undefined after the timeout. */
@@ -132,6 +145,12 @@ export function propagationResult(runs: PropagationFigures[]): ScenarioResult {
     rows.push(
       compareRow(`${label}: p95`, fig(r.p95, 'ms'), fig(r.roundTripMs, 'ms'), 'one round trip', undefined),
     )
+    rows.push({
+      scenario: `${label}: calls per save, both devices`,
+      ours: fig(r.callsPerSave, 'calls'),
+      against: '—',
+      target: '—',
+    })
   }
   const lost = runs.reduce((n, r) => n + r.lost, 0)
   return {
