@@ -35,8 +35,6 @@ export interface Baseline {
   /** Device ids, for paths. */
   ids: { victim: string; other: string; creator: string }
   epoch: string
-  /** Paths of the shards the newest snapshot manifest of the current epoch names. */
-  newestShards: string[]
   /** Documents as the victim has them before syncing, and after syncing the untouched pool. */
   before: Record<string, DocJson>
   after: Record<string, DocJson>
@@ -217,7 +215,6 @@ export async function buildBaseline(): Promise<Baseline> {
     creator: await copyLocal(locals[0]!),
     ids: { victim: victim.deviceId, other: other.deviceId, creator: creator.deviceId },
     epoch: victim.pool!.epoch,
-    newestShards: newestShards(cloud.files(`${ROOT}/epochs/${victim.pool!.epoch}/snapshots`)),
     before,
     after: {},
     now: clock,
@@ -226,18 +223,6 @@ export async function buildBaseline(): Promise<Baseline> {
   baseline.after = await docsOf(victim)
   for (const e of engines) await e.close()
   return baseline
-}
-
-function newestShards(manifests: MemoryFile[]): string[] {
-  let best: { sum: number; shards: string[] } = { sum: -1, shards: [] }
-  for (const file of manifests) {
-    const json = JSON.parse(new TextDecoder().decode(file.data))
-    const sum = Object.values(json.coverage as Record<string, number>).reduce((a, b) => a + b, 0)
-    const dir = file.meta.path.replace(/snapshots\/[^/]+$/, 'shards/')
-    if (sum > best.sum)
-      best = { sum, shards: json.shards.map((s: { hash: string }) => `${dir}${s.hash}.yds`) }
-  }
-  return best.shards
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

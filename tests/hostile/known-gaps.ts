@@ -11,27 +11,41 @@ import type { Applied } from './mutations.ts'
 
 /** The gaps; see the report for the fix each one needs. */
 export type Gap =
-  /** A batch whose Yjs update is malformed: the pull throws a plain Error on every round. */
+  /**
+   * A checksum-valid batch with a Yjs update that cannot be read, or a
+   * document id `doc()` refuses: stored as it came, the document then
+   * cannot be opened (`doc()` throws a plain Error).
+   */
   | 'malformed-update'
-  /** A batch naming a newer blob format: the pull stops for every device, not only that one. */
+  /**
+   * A batch whose version byte is above 1 (a newer app, or a flipped bit:
+   * the version is read before the checksum): the pull stops for every
+   * device's changes, not only that device's.
+   */
   | 'future-batch'
-  /** An older pool.json put back: the device asks for a master download, and keeps asking after repair. */
+  /**
+   * An older pool.json put back, met by a device that never saw the pool: it
+   * joins the old epoch (a limit, not a bug: it has nothing to compare with;
+   * devices that saw a newer pool.json refuse it).
+   */
   | 'stale-pool'
-  /** A damaged shard of the newest snapshot: a new device cannot join (no fallback to an older snapshot). */
-  | 'damaged-snapshot'
 
-/** The gaps a mutation runs into. `newestShards` are the shard paths the newest manifest names. */
-export async function gapsOf(applied: Applied, history: Map<string, Uint8Array[]>, newestShards: string[]) {
+/** The gaps a mutation runs into, for a victim that is behind or new. */
+export async function gapsOf(
+  applied: Applied,
+  history: Map<string, Uint8Array[]>,
+  victim: 'behind' | 'new',
+): Promise<Set<Gap>> {
   const gaps = new Set<Gap>()
   for (const [path, data] of applied.writes) {
     if (path.endsWith('.ydu') && data) {
       if (data.length > 4 && data[0] === 0x59 && data[4]! > 1) gaps.add('future-batch')
       if (await malformed(data)) gaps.add('malformed-update')
     }
-    if (path.endsWith('/pool.json') && data && (history.get(path) ?? []).some((old) => same(old, data))) {
+    const old = history.get(path) ?? []
+    if (victim === 'new' && path.endsWith('/pool.json') && data && old.some((o) => same(o, data))) {
       gaps.add('stale-pool')
     }
-    if (newestShards.includes(path)) gaps.add('damaged-snapshot')
   }
   return gaps
 }
