@@ -3,7 +3,7 @@
 // (Vite dev server), then prints one address per simulated device and the QA page that shows them
 // side by side. Ctrl-C stops both. With VITE_DROPBOX_APP_KEY set, the app links real Dropbox
 // accounts and the emulator is not started.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -15,7 +15,10 @@ const DEVICES = ['phone', 'tablet', 'laptop']
 const EMULATOR_PORT = Number(process.env.EMULATOR_PORT ?? 8787)
 const APP_PORT = Number(process.env.PORT ?? 5173)
 
-/** Starts the emulator on `port`, or on the next free port of the ten after it, or on any free port. */
+/**
+ * Starts the emulator on `port`, or on the next free port of the ten after it, or on any free port.
+ * (The emulator locks its data folder: a second demo on the same folder stops with a clear message.)
+ */
 async function startEmulatorNear(startEmulator, port, dataDir) {
   for (let p = port; p < port + 10; p++) {
     try {
@@ -27,45 +30,13 @@ async function startEmulatorNear(startEmulator, port, dataDir) {
   return startEmulator({ port: 0, dataDir, admin: true })
 }
 
-/**
- * Claims the emulator's data folder for this process (two emulators writing one folder would
- * corrupt it). Returns a function that releases it.
- */
-function claimDataDir(dataDir) {
-  const lock = `${dataDir}.pid`
-  let holder
-  try {
-    holder = Number(readFileSync(lock, 'utf8'))
-  } catch {
-    holder = undefined
-  }
-  if (holder && holder !== process.pid && isRunning(holder)) {
-    throw new Error(
-      `another demo (process ${holder}) is using ${dataDir}; stop it first (Ctrl-C in its terminal or kill ${holder})`,
-    )
-  }
-  writeFileSync(lock, String(process.pid))
-  return () => rmSync(lock, { force: true })
-}
-
-function isRunning(pid) {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return error?.code === 'EPERM'
-  }
-}
-
 async function main() {
   let emulator
-  let release = () => {}
   if (process.env.VITE_DROPBOX_APP_KEY) {
     console.log('VITE_DROPBOX_APP_KEY is set: devices link real Dropbox accounts; no emulator started.')
   } else {
     const dataDir = join(root, '.demo-data', 'emulator')
     mkdirSync(dataDir, { recursive: true })
-    release = claimDataDir(dataDir)
     const { startEmulator } = await tsImport(
       pathToFileURL(join(root, 'packages', 'dropbox-emulator', 'src', 'index.ts')).href,
       import.meta.url,
@@ -102,7 +73,6 @@ async function main() {
     stopping = true
     console.log('\nStopping…')
     await Promise.allSettled([server.close(), emulator?.close()])
-    release()
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())

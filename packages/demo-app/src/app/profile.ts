@@ -1,8 +1,8 @@
 /**
  * The simulated device this page runs as, from the URL: `?device=phone` (default `phone`). Each
  * profile has its own IndexedDB databases, Dropbox link, lock and channel, so several devices run
- * side by side in one browser. `?push=` and `?poll=` set the engine's push delay and poll interval
- * in milliseconds (the browser tests use short ones).
+ * side by side in one browser. `?push=` and `?poll=` set the engine's push delay and poll interval,
+ * `?retry=` how long a Dropbox call keeps retrying, in milliseconds (the browser tests use short ones).
  */
 
 /** One simulated device. */
@@ -19,6 +19,8 @@ export interface DeviceProfile {
   pushDelayMs: number
   /** Poll interval when the store cannot long-poll (ms). */
   pollIntervalMs: number
+  /** How long one Dropbox call keeps retrying before sync reports a failure (ms); default per cloud. */
+  maxRetryMs?: number
 }
 
 /** Push delay used unless the URL says otherwise (ms). */
@@ -40,6 +42,7 @@ export function profileFromUrl(url: URL): DeviceProfile {
     tokenDb: `pain-diary:${device}:dropbox`,
     pushDelayMs: positive(url.searchParams.get('push'), DEFAULT_PUSH_DELAY_MS),
     pollIntervalMs: positive(url.searchParams.get('poll'), DEFAULT_POLL_INTERVAL_MS),
+    ...(url.searchParams.has('retry') ? { maxRetryMs: positive(url.searchParams.get('retry'), 0) } : {}),
   }
 }
 
@@ -49,7 +52,7 @@ export function profileUrl(base: URL, device: string): string {
   url.search = ''
   url.hash = ''
   url.searchParams.set('device', device)
-  for (const key of ['push', 'poll']) {
+  for (const key of ['push', 'poll', 'retry']) {
     const value = base.searchParams.get(key)
     if (value) url.searchParams.set(key, value)
   }

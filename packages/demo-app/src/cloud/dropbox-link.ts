@@ -126,7 +126,7 @@ export class DropboxLink implements CloudLink {
     this.store ??= createDropboxBlobStore({
       appKey: this.config.appKey,
       tokenStore: this.tokens,
-      maxRetryTimeMs: this.config.maxRetryTimeMs,
+      maxRetryTimeMs: this.profile.maxRetryMs ?? this.config.maxRetryTimeMs,
       onRetry: (info) => this.onRetry?.(info),
       ...(this.config.emulatorUrl
         ? { emulatorUrl: this.config.emulatorUrl, clientTag: this.profile.device }

@@ -2,7 +2,7 @@
  * The syncing tab's side of a device: the sync engine seen as a document source for the other
  * tabs, and every device operation (`DeviceCalls`) run against it.
  */
-import { AuthError, type DocsEvent, type SyncEngine } from '@y-dropbox/core'
+import { AuthError, type DocsEvent, type SyncEngine, type SyncStatus } from '@y-dropbox/core'
 import type { RetryInfo } from '@y-dropbox/dropbox-provider'
 import * as Y from 'yjs'
 import type { CloudLink } from '../cloud/cloud-link.ts'
@@ -23,9 +23,16 @@ export class DeviceLeader {
   private readonly inUse = new Set<string>()
   private task: DeviceState['task']
   private notice: string | undefined
-  private readonly onStatus = () => {
-    // A retry note only makes sense while the round that retries is running.
-    if (this.engine.status.state !== 'syncing') this.notice = undefined
+  /** The engine's last status outside a sync round. */
+  private resting: SyncStatus
+  /** Operations the user started that are running now. */
+  private running = 0
+  private readonly onStatus = (status: SyncStatus) => {
+    if (status.state !== 'syncing') {
+      // A retry note only makes sense while the round that retries is running.
+      this.notice = undefined
+      this.resting = status
+    }
     this.emitState()
   }
   private readonly onDocs = (event: DocsEvent) => this.emitDocs(event)
@@ -38,6 +45,7 @@ export class DeviceLeader {
     /** Whether Dropbox was linked when the engine opened. */
     private linked: boolean,
   ) {
+    this.resting = engine.status
     engine.on('status', this.onStatus)
     engine.on('docs', this.onDocs)
     cloud.onRetry = (info) => this.noteRetry(info)
@@ -61,15 +69,16 @@ export class DeviceLeader {
   readonly calls: DeviceCalls = {
     activate: async () => {
       if (!this.linked) throw new AuthError('Dropbox is not linked on this device; tap “Link Dropbox” first')
-      return this.engine.activate()
+      return this.userOperation(() => this.engine.activate())
     },
-    syncNow: () => this.engine.syncNow(),
-    downloadMaster: async () => {
-      await this.engine.downloadMaster()
-    },
-    uploadMaster: () => this.engine.uploadMaster(),
-    deactivate: () => this.engine.deactivate(),
-    deleteAllSyncData: () => this.engine.deleteAllSyncData(),
+    syncNow: () => this.userOperation(() => this.engine.syncNow()),
+    downloadMaster: () =>
+      this.userOperation(async () => {
+        await this.engine.downloadMaster()
+      }),
+    uploadMaster: () => this.userOperation(() => this.engine.uploadMaster()),
+    deactivate: () => this.userOperation(() => this.engine.deactivate()),
+    deleteAllSyncData: () => this.userOperation(() => this.engine.deleteAllSyncData()),
     devices: () => this.engine.devices(),
     rename: async (name) => {
       await this.engine.setDeviceName(name)
@@ -141,7 +150,7 @@ export class DeviceLeader {
 
   private state(): DeviceState {
     const state: DeviceState = {
-      sync: this.engine.status,
+      sync: this.shownStatus(),
       linked: this.linked,
       deviceName: this.engine.deviceName,
       cloud: this.cloud.kind,
@@ -149,6 +158,30 @@ export class DeviceLeader {
     if (this.task) state.task = this.task
     if (this.notice) state.notice = this.notice
     return state
+  }
+
+  /**
+   * The status to show. While a new master waits to be downloaded, the background checks that
+   * find it again and again are not news: the device keeps showing what it needs, unless the user
+   * started an operation whose progress they are waiting for.
+   */
+  private shownStatus(): SyncStatus {
+    const status = this.engine.status
+    if (status.state === 'syncing' && this.resting.state === 'needs-master' && this.running === 0) {
+      return { ...this.resting, pending: status.pending }
+    }
+    return status
+  }
+
+  /** Runs an operation the user asked for; its progress shows in the status while it runs. */
+  private async userOperation<T>(work: () => Promise<T>): Promise<T> {
+    this.running++
+    try {
+      return await work()
+    } finally {
+      this.running--
+      this.emitState()
+    }
   }
 
   private noteRetry(info: RetryInfo): void {

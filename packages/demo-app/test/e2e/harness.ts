@@ -1,0 +1,219 @@
+/**
+ * What every browser test needs: a Dropbox emulator (admin endpoints on, free port), the app's
+ * Vite server pointed at it (free port), Chromium, and helpers that drive the app the way a person
+ * does: per-device pages, linking through the emulator's approve page, the Device Sync Services
+ * buttons, reading an entry back.
+ */
+import { fileURLToPath } from 'node:url'
+import { type Emulator, startEmulator } from '@y-dropbox/dropbox-emulator'
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+import { createServer, type ViteDevServer } from 'vite'
+import { expect, inject } from 'vitest'
+
+/** Chromium flags for a headless, offline-friendly run as root. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** Short timings so sync is quick under test (ms). */
+export const FAST = { push: 150, poll: 500, retry: 1500 }
+
+/** A running emulator, app server and browser. */
+export interface Stack {
+  emulator: Emulator
+  vite: ViteDevServer
+  browser: Browser
+  context: BrowserContext
+  /** The app's base URL. */
+  base: string
+  /** Errors thrown in any page (collected, so tests can assert there were none). */
+  pageErrors: string[]
+  /** Opens the app as `device`, at `hash`. */
+  open(device: string, hash?: string): Promise<Page>
+  /** The emulator's files under the pool folder. */
+  poolFiles(): Promise<string[]>
+  /** Cuts one device off from the emulated Dropbox; returns the rule id. */
+  offline(device: string): Promise<string>
+  /** Removes a fault rule. */
+  online(id: string): Promise<void>
+  close(): Promise<void>
+}
+
+const appRoot = fileURLToPath(new URL('../..', import.meta.url))
+
+/** Starts the emulator, the app and Chromium. */
+export async function startStack(): Promise<Stack> {
+  const emulator = await startEmulator({ port: 0, admin: true, maxLongpollMs: 3000 })
+  process.env.VITE_EMULATOR_URL = emulator.url
+  const vite = await createServer({
+    configFile: `${appRoot}/vite.config.ts`,
+    server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false },
+    logLevel: 'warn',
+    clearScreen: false,
+  })
+  await vite.listen()
+  const address = vite.httpServer?.address()
+  if (!address || typeof address !== 'object') throw new Error('the Vite server did not report its port')
+  const base = `http://127.0.0.1:${address.port}`
+  const browser = await chromium.launch({
+    executablePath: inject('chromiumPath'),
+    headless: true,
+    args: CHROMIUM_ARGS,
+  })
+  const context = await browser.newContext({ viewport: { width: 430, height: 900 } })
+  const pageErrors: string[] = []
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${emulator.url}/__emulator/${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    })
+    if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${await res.text()}`)
+    return res.json() as Promise<unknown>
+  }
+  return {
+    emulator,
+    vite,
+    browser,
+    context,
+    base,
+    pageErrors,
+    async open(device, hash = '#/') {
+      const page = await context.newPage()
+      page.on('pageerror', (e) => pageErrors.push(`${device}: ${e.message}`))
+      if (process.env.E2E_CONSOLE)
+        page.on('console', (m) => console.log(`[${device}] ${m.type()}: ${m.text()}`))
+      const q = new URLSearchParams({
+        device,
+        push: String(FAST.push),
+        poll: String(FAST.poll),
+        retry: String(FAST.retry),
+      })
+      await page.goto(`${base}/?${q}${hash}`)
+      await page.locator('.topbar').waitFor()
+      return page
+    },
+    async poolFiles() {
+      const files = (await admin('GET', 'files')) as Array<{ pathLower: string }>
+      return files.map((f) => f.pathLower).filter((p) => p.startsWith('/pain-diary/'))
+    },
+    async offline(device) {
+      const { id } = (await admin('POST', 'faults', { client: device, fault: 'offline' })) as { id: string }
+      return id
+    },
+    async online(id) {
+      await admin('DELETE', `faults?id=${encodeURIComponent(id)}`)
+    },
+    async close() {
+      await context.close().catch(() => {})
+      await browser.close().catch(() => {})
+      await vite.close()
+      await emulator.close()
+    },
+  }
+}
+
+/** Goes to Settings → Cloud Services → Device Sync Services. */
+export async function openDeviceSync(page: Page): Promise<void> {
+  await page.goto(page.url().replace(/#.*$/, '#/settings/cloud/sync'))
+  await page.getByTestId('device-sync').waitFor()
+}
+
+/**
+ * Taps "Activate Sync Services", approves on the emulator's page when asked, and waits for
+ * "Sync Services are Now Active". Leaves the dialog open.
+ */
+export async function activate(page: Page): Promise<void> {
+  await openDeviceSync(page)
+  await page.getByRole('button', { name: 'Activate Sync Services' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Sync Services are Now Active' })
+  const next = await Promise.race([
+    page.waitForURL(/\/oauth2\/authorize/, { timeout: 30_000 }).then(
+      () => 'approve' as const,
+      () => 'timeout' as const,
+    ),
+    dialog.waitFor({ timeout: 30_000 }).then(
+      () => 'active' as const,
+      () => 'timeout' as const,
+    ),
+  ])
+  if (next === 'approve') await page.getByRole('button', { name: 'Allow' }).click()
+  await dialog.waitFor({ timeout: 30_000 })
+}
+
+/** Clicks a Device Sync Services button and its confirmation. */
+export async function syncAction(page: Page, label: string, confirm?: string): Promise<void> {
+  await page.getByTestId('device-sync').getByRole('button', { name: label, exact: true }).first().click()
+  if (confirm) await page.getByRole('dialog').getByRole('button', { name: confirm }).click()
+}
+
+/** Waits until the device's sync state pill shows `label` (e.g. `Active`). */
+export async function waitForSyncState(page: Page, label: string, timeout = 30_000): Promise<void> {
+  await page.getByTestId('sync-state').filter({ hasText: label }).waitFor({ timeout })
+}
+
+/** The text of an entry's notes as the open editor shows it. */
+export function notes(page: Page): Promise<string> {
+  return page.locator('#notes').inputValue()
+}
+
+/** The pain level the open editor shows. */
+export async function pain(page: Page): Promise<number> {
+  const caption = (await page.locator('.pain-caption').textContent()) ?? ''
+  return Number(caption.split('/')[0])
+}
+
+/** Creates an entry from the diary screen; returns its id. Leaves the editor open. */
+export async function newEntry(
+  page: Page,
+  data: { pain?: number; notes?: string; location?: string },
+): Promise<string> {
+  await page.goto(page.url().replace(/#.*$/, '#/'))
+  await page.getByRole('button', { name: 'New entry' }).click()
+  await page.getByTestId('entry-editor').waitFor()
+  if (data.pain !== undefined)
+    await page.getByRole('button', { name: `Pain ${data.pain}`, exact: true }).click()
+  if (data.location) await page.getByRole('button', { name: data.location, exact: true }).click()
+  if (data.notes) {
+    await page.locator('#notes').click()
+    await page.keyboard.type(data.notes)
+  }
+  return decodeURIComponent(page.url().split('#/entry/')[1] ?? '')
+}
+
+/** Opens entry `id` on `page` once it has arrived in the device's diary. */
+export async function openEntry(page: Page, id: string): Promise<void> {
+  await page.goto(page.url().replace(/#.*$/, '#/'))
+  await page.locator(`[data-entry="${id}"]`).waitFor({ timeout: 30_000 })
+  await page.locator(`[data-entry="${id}"]`).click()
+  await page.getByTestId('entry-editor').waitFor()
+}
+
+/** Waits until the element's text contains `expected` (a string or pattern). */
+export async function waitForText(
+  locator: Locator,
+  expected: string | RegExp,
+  timeout = 30_000,
+): Promise<void> {
+  await expect
+    .poll(async () => ((await locator.count()) > 0 ? ((await locator.first().textContent()) ?? '') : ''), {
+      timeout,
+    })
+    .toMatch(typeof expected === 'string' ? new RegExp(escapeRegExp(expected)) : expected)
+}
+
+/** Waits until a toggle button's `aria-pressed` is `pressed`. */
+export async function waitForPressed(locator: Locator, pressed: boolean, timeout = 30_000): Promise<void> {
+  await expect.poll(() => locator.getAttribute('aria-pressed'), { timeout }).toBe(String(pressed))
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
