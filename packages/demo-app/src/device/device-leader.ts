@@ -15,6 +15,8 @@ import type { DeviceCalls, DeviceState, RestoreMode } from './device-api.ts'
 
 /** How often (in entries) a long task reports progress. */
 const PROGRESS_EVERY = 50
+/** Documents a bulk task keeps open before they are stored and released. */
+const BATCH = 200
 
 /** The engine of one device, served to its tabs. */
 export class DeviceLeader {
@@ -120,22 +122,25 @@ export class DeviceLeader {
         delete: (id: string) => this.engine.delete(id),
       }
       return this.withTask('Restoring the backup', (progress) =>
-        restoreBackup(target, backup, mode, progress).finally(() => {
-          for (const [id, doc] of opened) this.release(id, doc)
-        }),
+        restoreBackup(target, backup, mode, progress).finally(() => this.releaseAfterFlush(opened)),
       )
     },
     addSamples: (count: number) =>
       this.withTask('Adding sample entries', async (progress) => {
         let done = 0
+        let batch = new Map<string, Y.Doc>()
         for (const data of sampleEntries(count, Date.now() >>> 0)) {
           const id = randomId()
           const doc = await this.engine.doc(id)
           initEntry(doc, data)
-          this.release(id, doc)
+          batch.set(id, doc)
           progress(++done, count)
+          if (batch.size >= BATCH) {
+            await this.releaseAfterFlush(batch)
+            batch = new Map()
+          }
         }
-        await this.engine.flush()
+        await this.releaseAfterFlush(batch)
         return done
       }),
   }
@@ -222,6 +227,18 @@ export class DeviceLeader {
 
   private release(id: string, doc: Y.Doc): void {
     if (!this.inUse.has(id)) doc.destroy()
+  }
+
+  /**
+   * Releases documents changed in bulk once the engine has stored them: it summarises documents
+   * that are open when it writes, so they stay open until then.
+   */
+  private async releaseAfterFlush(docs: Map<string, Y.Doc>): Promise<void> {
+    try {
+      await this.engine.flush()
+    } finally {
+      for (const [id, doc] of docs) this.release(id, doc)
+    }
   }
 
   private async withTask<T>(

@@ -27,7 +27,7 @@ export function DiaryList() {
       <div class="search">
         <input
           type="search"
-          placeholder="Search notes, places, medications… or pain>=7"
+          placeholder="Search: knee, ibuprofen, 2024-03, pain>=7…"
           aria-label="Search the diary"
           value={query}
           onInput={(e) => setQuery(e.currentTarget.value)}
@@ -107,7 +107,8 @@ function VirtualRows({ rows }: { rows: DiaryRow[] }) {
 
 function Row({ row, top }: { row: DiaryRow; top: number }) {
   const s = row.summary
-  const where = s ? [...s.locations, ...s.medications].join(' · ') : ''
+  const where = s ? s.locations.join(', ') : ''
+  const meds = s ? s.medications.join(', ') : ''
   return (
     <a
       class="row"
@@ -123,8 +124,14 @@ function Row({ row, top }: { row: DiaryRow; top: number }) {
           {s ? formatDay(s.at) : 'Entry'}
           <span class="time">{s ? formatTime(s.at) : ''}</span>
         </div>
-        {where && <div class="where">{where}</div>}
-        <div class="words">{s ? s.words || 'No notes' : 'Syncing…'}</div>
+        {(where || meds) && (
+          <div class="where">
+            {where}
+            {where && meds && ' · '}
+            {meds && <span class="meds">{meds}</span>}
+          </div>
+        )}
+        <div class="words">{s ? s.words || 'No notes' : 'Open to see this entry'}</div>
       </div>
     </a>
   )

@@ -79,36 +79,38 @@ function ReportBody({ rows }: { rows: DiaryRow[] }) {
         <Top title="Medications" items={rows.flatMap((r) => r.summary!.medications)} />
         <Top title="Triggers" items={rows.flatMap((r) => r.summary!.triggers)} />
       </div>
-      <table class="entries">
-        <thead>
-          <tr>
-            <th>Date</th>
-            <th>Pain</th>
-            <th>Where</th>
-            <th>Medications</th>
-            <th>Notes</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.slice(0, MAX_TABLE_ROWS).map((r) => {
-            const s = r.summary!
-            return (
-              <tr key={r.id}>
-                <td style={{ whiteSpace: 'nowrap' }}>
-                  {formatDay(s.at)}
-                  <div class="muted">{formatTime(s.at)}</div>
-                </td>
-                <td>
-                  <b style={{ color: painColor(s.pain) }}>{s.pain}</b>
-                </td>
-                <td>{s.locations.join(', ')}</td>
-                <td>{s.medications.join(', ')}</td>
-                <td>{s.words}</td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
+      <div class="table-wrap">
+        <table class="entries">
+          <thead>
+            <tr>
+              <th>Date</th>
+              <th>Pain</th>
+              <th>Where</th>
+              <th>Medications</th>
+              <th>Notes</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.slice(0, MAX_TABLE_ROWS).map((r) => {
+              const s = r.summary!
+              return (
+                <tr key={r.id}>
+                  <td style={{ whiteSpace: 'nowrap' }}>
+                    {formatDay(s.at)}
+                    <div class="muted">{formatTime(s.at)}</div>
+                  </td>
+                  <td>
+                    <b style={{ color: painColor(s.pain) }}>{s.pain}</b>
+                  </td>
+                  <td>{s.locations.join(', ')}</td>
+                  <td>{s.medications.join(', ')}</td>
+                  <td>{s.words}</td>
+                </tr>
+              )
+            })}
+          </tbody>
+        </table>
+      </div>
       {rows.length > MAX_TABLE_ROWS && (
         <p class="muted small">
           The {MAX_TABLE_ROWS} most recent of {rows.length.toLocaleString()} entries are listed; choose a

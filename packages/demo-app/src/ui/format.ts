@@ -1,9 +1,22 @@
 /** Formatting shared by the screens: dates, times, pain colours and words. */
 
+const PAIN_COLORS = [
+  '#2f9e5e',
+  '#43a35a',
+  '#64a844',
+  '#86a63a',
+  '#ad9a1f',
+  '#c78a12',
+  '#d8731a',
+  '#dc5d24',
+  '#d4472c',
+  '#bf3430',
+  '#9e2430',
+]
+
 /** Colour of a pain level, green (0) through amber to red (10). */
 export function painColor(pain: number): string {
-  const hue = Math.round(145 - Math.min(10, Math.max(0, pain)) * 14.5)
-  return `hsl(${hue} 62% ${pain >= 4 && pain <= 6 ? 40 : 42}%)`
+  return PAIN_COLORS[Math.min(10, Math.max(0, Math.round(pain)))]!
 }
 
 /** A word for a pain level. */

@@ -34,8 +34,8 @@ export interface Stack {
   base: string
   /** Errors thrown in any page (collected, so tests can assert there were none). */
   pageErrors: string[]
-  /** Opens the app as `device`, at `hash`. */
-  open(device: string, hash?: string): Promise<Page>
+  /** Opens the app as `device`, at `hash` (in `context`, default the stack's). */
+  open(device: string, hash?: string, context?: BrowserContext): Promise<Page>
   /** The emulator's files under the pool folder. */
   poolFiles(): Promise<string[]>
   /** Cuts one device off from the emulated Dropbox; returns the rule id. */
@@ -85,8 +85,8 @@ export async function startStack(): Promise<Stack> {
     context,
     base,
     pageErrors,
-    async open(device, hash = '#/') {
-      const page = await context.newPage()
+    async open(device, hash = '#/', inContext = context) {
+      const page = await inContext.newPage()
       page.on('pageerror', (e) => pageErrors.push(`${device}: ${e.message}`))
       if (process.env.E2E_CONSOLE)
         page.on('console', (m) => console.log(`[${device}] ${m.type()}: ${m.text()}`))

@@ -18,7 +18,8 @@ beforeAll(async () => {
   second = await stack.open('phone')
   for (const page of [first, second]) {
     page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(m.text())
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+        consoleErrors.push(m.text())
     })
   }
 })
