@@ -109,7 +109,7 @@ export class DeviceLeader {
           progress,
         ),
       ),
-    restoreBackup: (file: Uint8Array, mode: RestoreMode) => {
+    restoreBackup: async (file: Uint8Array, mode: RestoreMode) => {
       const backup = readBackup(file)
       const opened = new Map<string, Y.Doc>()
       const target = {

@@ -1,5 +1,5 @@
 /** Opens a device's engine in the tab elected to sync it. */
-import { IdbLocalStore, SyncEngine } from '@y-dropbox/core'
+import { IdbLocalStore, type LocalStore, SyncEngine, type SyncEngineOptions } from '@y-dropbox/core'
 import type { DeviceProfile } from '../app/profile.ts'
 import type { CloudLink } from '../cloud/cloud-link.ts'
 import { summarizeEntry } from '../model/summary.ts'
@@ -19,7 +19,20 @@ export async function openLeader(
   profile: DeviceProfile,
   cloud: CloudLink,
 ): Promise<LeaderParts<DeviceState>> {
-  const local = await IdbLocalStore.open({ dbName: profile.engineDb })
+  return openLeaderOn(await IdbLocalStore.open({ dbName: profile.engineDb }), profile, cloud)
+}
+
+/**
+ * Opens the sync engine on `local` for the profile, with the diary's summaries and the profile's
+ * timings (`overrides` win), and returns what the tab protocol serves. Closing flushes the engine
+ * and closes `local`; so does a failure to open.
+ */
+export async function openLeaderOn(
+  local: LocalStore,
+  profile: DeviceProfile,
+  cloud: CloudLink,
+  overrides: Partial<SyncEngineOptions> = {},
+): Promise<LeaderParts<DeviceState>> {
   try {
     const engine = await SyncEngine.open({
       remote: cloud.remote,
@@ -29,6 +42,7 @@ export async function openLeader(
       pushDelayMs: profile.pushDelayMs,
       pollIntervalMs: profile.pollIntervalMs,
       platform: describePlatform(),
+      ...overrides,
     })
     if (engine.deviceName === ENGINE_DEFAULT_NAME) await engine.setDeviceName(profile.defaultName)
     const leader = new DeviceLeader(engine, cloud, await cloud.isLinked())

@@ -1,0 +1,112 @@
+import { MemoryCloud, MemoryLocalStore } from '@y-dropbox/core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { profileFromUrl } from '../src/app/profile.ts'
+import type { DeviceState } from '../src/device/device-api.ts'
+import { openLeaderOn } from '../src/device/open-leader.ts'
+import { initEntry, notesOf, readEntry, setPain } from '../src/model/entry.ts'
+import { TabHub } from '../src/tabs/tab-hub.ts'
+import { MemoryLocks } from './helpers/memory-locks.ts'
+import { MemoryLink, openDevice } from './helpers/test-device.ts'
+
+const cleanups: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+function until(check: () => boolean, what: string, ms = 3000): Promise<void> {
+  const start = Date.now()
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (check()) return resolve()
+      if (Date.now() - start > ms) return reject(new Error(`timed out waiting for ${what}`))
+      setTimeout(tick, 5)
+    }
+    tick()
+  })
+}
+
+/** Tabs of one device: each elected tab opens a new engine on the device's one store. */
+function phoneTabs(cloud: MemoryCloud) {
+  const disk = new MemoryLocalStore()
+  const link = new MemoryLink(cloud)
+  const locks = new MemoryLocks()
+  const device = `phone-${Math.random().toString(36).slice(2)}`
+  const profile = profileFromUrl(new URL(`http://localhost/?device=${device}&push=5&poll=50`))
+  let engines = 0
+  const openTab = (tabId: string) => {
+    const hub = new TabHub<DeviceState>({
+      device,
+      tabId,
+      locks,
+      openLeader: () => {
+        engines++
+        return openLeaderOn(disk.reopen(), profile, link, { autoSync: false })
+      },
+    })
+    cleanups.push(() => hub.close())
+    return hub
+  }
+  return { openTab, engines: () => engines, profile }
+}
+
+describe('tabs of one device over a real engine', () => {
+  it('syncs an edit typed in a following tab to another device, through the one syncing tab', async () => {
+    const cloud = new MemoryCloud()
+    const tabs = phoneTabs(cloud)
+    const first = tabs.openTab('first')
+    await new Promise<void>((resolve) => first.once('elected', resolve))
+    const second = tabs.openTab('second')
+    const laptop = await openDevice(cloud, 'Laptop')
+    cleanups.push(() => laptop.close())
+
+    await second.client.call('activate')
+    await laptop.calls.activate()
+    const h = second.client.open('e1')
+    await h.synced
+    initEntry(h.doc, { at: '2024-06-01T09:00', pain: 5, notes: 'From the second tab.' })
+    await until(() => first.client.index.get('e1')?.summary?.pain === 5, 'summary in the first tab')
+    await second.client.call('syncNow')
+    await laptop.calls.syncNow()
+    expect(readEntry(await laptop.leader.source.doc('e1'))).toMatchObject({
+      pain: 5,
+      notes: 'From the second tab.',
+    })
+    expect(tabs.engines()).toBe(1)
+  })
+
+  it('keeps an edit made while the syncing tab hands over, and the next engine uploads it', async () => {
+    const cloud = new MemoryCloud()
+    const tabs = phoneTabs(cloud)
+    const first = tabs.openTab('first')
+    await new Promise<void>((resolve) => first.once('elected', resolve))
+    const second = tabs.openTab('second')
+    await second.client.call('activate')
+    const h = second.client.open('e1')
+    await h.synced
+    initEntry(h.doc, { pain: 2, notes: 'before' })
+    await until(() => first.client.index.get('e1') !== undefined, 'entry listed')
+    const elected = new Promise<void>((resolve) => second.once('elected', resolve))
+    await first.close()
+    notesOf(h.doc).insert(6, ' and after')
+    setPain(h.doc, 6)
+    await elected
+    await until(
+      () => second.client.index.get('e1')?.summary?.words === 'before and after',
+      'edit in the new engine',
+    )
+    await second.client.call('syncNow')
+    const laptop = await openDevice(cloud, 'Laptop')
+    cleanups.push(() => laptop.close())
+    await laptop.calls.activate()
+    expect(readEntry(await laptop.leader.source.doc('e1'))).toMatchObject({
+      pain: 6,
+      notes: 'before and after',
+    })
+    expect(tabs.engines()).toBe(2)
+    // One device in the pool, however many engines its tabs opened in turn.
+    expect((await laptop.calls.devices()).map((d) => d.name).sort()).toEqual([
+      'Laptop',
+      tabs.profile.defaultName,
+    ])
+  })
+})
