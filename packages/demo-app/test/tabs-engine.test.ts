@@ -1,12 +1,13 @@
 import { MemoryCloud, MemoryLocalStore } from '@y-dropbox/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { profileFromUrl } from '../src/app/profile.ts'
+import { MemoryLink } from '../src/cloud/memory-link.ts'
 import type { DeviceState } from '../src/device/device-api.ts'
 import { openLeaderOn } from '../src/device/open-leader.ts'
 import { initEntry, notesOf, readEntry, setPain } from '../src/model/entry.ts'
 import { TabHub } from '../src/tabs/tab-hub.ts'
 import { MemoryLocks } from './helpers/memory-locks.ts'
-import { MemoryLink, openDevice } from './helpers/test-device.ts'
+import { openDevice } from './helpers/test-device.ts'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {

@@ -4,9 +4,15 @@ import type { DeviceProfile } from '../app/profile.ts'
 import type { CloudLink } from '../cloud/cloud-link.ts'
 import { summarizeEntry } from '../model/summary.ts'
 import type { LeaderParts } from '../tabs/tab-hub.ts'
-import type { DeviceState } from './device-api.ts'
+import type { DeviceCalls, DeviceState } from './device-api.ts'
 import { DeviceLeader } from './device-leader.ts'
 import { POOL_ROOT } from './pool-root.ts'
+
+/** What the syncing tab serves, with the device operations typed. */
+export type DeviceParts = LeaderParts<DeviceState> & {
+  /** The device operations (the same functions as `handlers`). */
+  calls: DeviceCalls
+}
 
 /** The name the engine gives a device that never chose one. */
 const ENGINE_DEFAULT_NAME = 'This device'
@@ -32,7 +38,7 @@ export async function openLeaderOn(
   profile: DeviceProfile,
   cloud: CloudLink,
   overrides: Partial<SyncEngineOptions> = {},
-): Promise<LeaderParts<DeviceState>> {
+): Promise<DeviceParts> {
   try {
     const engine = await SyncEngine.open({
       remote: cloud.remote,
@@ -49,6 +55,7 @@ export async function openLeaderOn(
     return {
       source: leader.source,
       handlers: leader.calls,
+      calls: leader.calls,
       close: async () => {
         leader.detach()
         try {
