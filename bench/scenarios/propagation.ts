@@ -29,6 +29,8 @@ export interface PropagationFigures {
   lost: number
   /** Remote calls of both devices per save, long-polls included. */
   callsPerSave: number
+  /** The same by route. */
+  routesPerSave: Record<string, number>
   p50: number
   p95: number
   roundTripMs: number
@@ -95,6 +97,9 @@ export async function measurePropagation(
       ...config,
       saves: ctx.saves,
       callsPerSave: calls.calls / ctx.saves,
+      routesPerSave: Object.fromEntries(
+        Object.entries(calls.routes).map(([route, n]) => [route, Math.round((n / ctx.saves) * 10) / 10]),
+      ),
       lost,
       p50: percentile(times, 50),
       p95: percentile(times, 95),
@@ -160,14 +165,25 @@ export function propagationResult(runs: PropagationFigures[]): ScenarioResult {
       `Device A edits one field; the time until device B's \`docs\` event names the entry. ${runs[0]?.saves ?? 0} ` +
       `saves per configuration, background sync on both devices (push delay ${PUSH_DELAY_MS} ms after the engine's ` +
       `${FLUSH_DELAY_MS} ms write delay, so "delays" below is ${PUSH_DELAY_MS + FLUSH_DELAY_MS} ms). Latency is ` +
-      'injected by the emulator on every request. A round trip is the median of ten small downloads at that latency.',
+      "injected by the emulator on every request. Saves are spaced like a user's: each waits until A has " +
+      'finished syncing the previous one, and with polling (on both devices) lands at a random moment of the ' +
+      'cycle. A round trip is the median of ten small downloads at that latency.',
     rows,
-    notes:
-      lost > 0
+    notes: [
+      ...runs.map(
+        (r) =>
+          `Calls per save, ${r.latencyMs} ms, ${r.watch ? 'long-poll' : 'polling'}: ${Object.entries(
+            r.routesPerSave,
+          )
+            .map(([route, n]) => `${route} ${n}`)
+            .join(', ')}.`,
+      ),
+      ...(lost > 0
         ? [
             `${lost} saves were not seen within ${SAVE_TIMEOUT_MS / 1000} s and are left out of the percentiles.`,
           ]
-        : [],
+        : []),
+    ],
     raw: { runs, pushDelayMs: PUSH_DELAY_MS, flushDelayMs: FLUSH_DELAY_MS, pollIntervalMs: POLL_INTERVAL_MS },
   }
 }
