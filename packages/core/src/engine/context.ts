@@ -17,6 +17,8 @@ export interface SyncContext {
   key?: PoolKey
   /** Reports progress of long work (undefined clears it). */
   progress(progress: SyncProgress | undefined): void
+  /** Shows a message to the user without changing the state. */
+  notice(message: string): void
   /** Reports a damaged remote file that was skipped. */
   quarantined(path: string, error: unknown): void
 }

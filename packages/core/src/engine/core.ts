@@ -5,6 +5,7 @@
  * never interleave.
  */
 import * as Y from 'yjs'
+import { CorruptBlobError } from '../errors.ts'
 import type { BlobEntry } from '../format/blob.ts'
 import { assertDocId, randomId } from '../ids.ts'
 import type { LocalStore, LocalWrite } from '../local-store.ts'
@@ -101,7 +102,18 @@ export class EngineCore {
       if (again) return again.doc
       const doc = new Y.Doc({ gc: true })
       const stored = await this.store.get(keys.doc(id))
-      if (stored) Y.applyUpdate(doc, stored, REMOTE_ORIGIN)
+      try {
+        if (stored) Y.applyUpdate(doc, stored, REMOTE_ORIGIN)
+      } catch (error) {
+        doc.destroy()
+        throw new CorruptBlobError(
+          `the stored copy of document ${JSON.stringify(id)} is damaged`,
+          keys.doc(id),
+          {
+            cause: error,
+          },
+        )
+      }
       for (const update of this.#queue.get(id) ?? []) Y.applyUpdate(doc, update, REMOTE_ORIGIN)
       this.#attach(id, doc)
       if (!stored && !this.index.get(id)) {
@@ -206,7 +218,9 @@ export class EngineCore {
       const updates = list.map((e) => e.update)
       const current = stored[i]
       const all = current ? [current, ...updates] : updates
-      // A document seen for the first time in one update (a bootstrap) is stored as it came.
+      // A document seen for the first time in one update (a bootstrap) is stored as it came,
+      // once decoding proves it well formed (merging would have proved it too).
+      if (all.length === 1) Y.decodeUpdate(all[0]!)
       writes.push([keys.doc(id), all.length === 1 ? all[0]! : Y.mergeUpdates(all)])
       const before = this.index.get(id)
       let entry = before

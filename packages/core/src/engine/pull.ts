@@ -9,7 +9,7 @@
 
 import * as Y from 'yjs'
 import type { BlobMeta } from '../blob-store.ts'
-import { CorruptBlobError, YDropboxError } from '../errors.ts'
+import { CorruptBlobError, UnsupportedVersionError, YDropboxError } from '../errors.ts'
 import { type BlobEntry, decodeBlob } from '../format/blob.ts'
 import type { NamedManifest } from '../remote/records.ts'
 import type { EpochFiles } from '../remote/remote-view.ts'
@@ -32,6 +32,9 @@ export async function pull(ctx: SyncContext): Promise<void> {
   const { core, view } = ctx
   const epoch = core.state.epoch!
   const files = view.epoch(epoch)
+  // Damaged files that are gone (deleted, or collected after compaction) are forgotten.
+  for (const path of Object.keys(core.state.quarantine))
+    if (!view.has(path)) delete core.state.quarantine[path]
   const manifests = await readManifests(ctx, files)
   core.knownCoverage = manifests.map((m) => m.coverage)
 
@@ -75,6 +78,12 @@ export async function pull(ctx: SyncContext): Promise<void> {
         const file = chunk[i]!
         const result = downloaded[i]!
         if (blocked.has(file.deviceId)) continue
+        if (result instanceof UnsupportedVersionError) {
+          // Readable after an update of this app: hold back this device's files, apply the rest.
+          blocked.add(file.deviceId)
+          ctx.notice(`${strip(result.message)}. Changes from that device wait until then.`)
+          continue
+        }
         if (result === 'missing') {
           blocked.add(file.deviceId)
           continue
@@ -166,7 +175,7 @@ async function download(ctx: SyncContext, file: PlannedFile): Promise<BlobEntry[
     }
     return content.entries
   } catch (error) {
-    if (error instanceof CorruptBlobError) return error
+    if (error instanceof CorruptBlobError || error instanceof UnsupportedVersionError) return error
     throw error
   }
 }
@@ -190,7 +199,7 @@ async function applyIsolating(
   const sound: BlobEntry[] = []
   for (const { file, entries } of good) {
     try {
-      for (const entry of entries) Y.mergeUpdates([Y.encodeStateAsUpdate(new Y.Doc()), entry.update])
+      for (const entry of entries) Y.decodeUpdate(entry.update)
       sound.push(...entries)
     } catch (error) {
       quarantine(
@@ -200,4 +209,9 @@ async function applyIsolating(
     }
   }
   return ctx.core.applyRemoteLocked(sound)
+}
+
+function strip(message: string): string {
+  const text = message.replace(/^y-dropbox: /, '')
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }

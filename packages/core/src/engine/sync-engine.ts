@@ -47,6 +47,7 @@ export class SyncEngine {
   #status: SyncStatus
   readonly #loop: SyncLoop
   #lastGc = 0
+  readonly #notices = new Set<string>()
   #closed = false
 
   private constructor(core: EngineCore, options: ResolvedOptions) {
@@ -57,6 +58,10 @@ export class SyncEngine {
       remote: options.remote,
       view: new RemoteView(options.remote, core.layout),
       progress: (progress) => this.#setStatus({ progress }),
+      notice: (message) => {
+        this.#notices.add(message)
+        this.#setStatus({ message })
+      },
       quarantined: (path, error) => {
         const why = error instanceof Error ? error.message.replace(/^y-dropbox: /, '') : String(error)
         options.onError(error, `skipped a damaged sync file ${path}`)
@@ -198,6 +203,7 @@ export class SyncEngine {
   async uploadMaster(): Promise<void> {
     this.#assertActive(true)
     await this.#core.flush()
+    await this.#assertWhole()
     this.#setStatus({ state: SyncState.syncing, message: 'Uploading the master database…' })
     await this.#guard(() => this.#rounds.run(() => lifecycle.uploadMaster(this.#ctx)))
     await this.syncNow()
@@ -226,6 +232,7 @@ export class SyncEngine {
   async changePassphrase(newPassphrase: string): Promise<void> {
     this.#assertActive(true)
     await this.#core.flush()
+    await this.#assertWhole()
     this.#setStatus({ state: SyncState.syncing, message: 'Re-encrypting the sync data…' })
     await this.#guard(() => this.#rounds.run(() => lifecycle.uploadMaster(this.#ctx, newPassphrase)))
     await this.syncNow()
@@ -334,6 +341,7 @@ export class SyncEngine {
     await this.#rounds.run(async () => {
       const { state } = this.#core
       if (!state.active) return
+      this.#notices.clear()
       const pending = this.#core.pendingCount
       this.#setStatus({
         state: SyncState.syncing,
@@ -426,7 +434,13 @@ export class SyncEngine {
         progress: undefined,
       })
     } else {
-      this.#setStatus({ state: SyncState.idle, message: idleMessage(pending), progress: undefined })
+      // What a round had to leave aside stays in view until a round goes without it.
+      const skipped = Object.keys(state.quarantine).length
+      const notes = [...this.#notices]
+      if (skipped > 0)
+        notes.push(`${skipped} damaged sync ${skipped === 1 ? 'file was' : 'files were'} skipped.`)
+      const message = notes.length > 0 ? `${idleMessage(pending)}. ${notes.join(' ')}` : idleMessage(pending)
+      this.#setStatus({ state: SyncState.idle, message, progress: undefined })
     }
   }
 
@@ -450,6 +464,20 @@ export class SyncEngine {
         this.#setStatus({ ...describeFailure(error, this.#core.pendingCount), progress: undefined })
       }
       throw error
+    }
+  }
+
+  /**
+   * A database that is not whole (a master download or a join that did not
+   * finish) must never become the master: finish it first, or refuse.
+   */
+  async #assertWhole(): Promise<void> {
+    if (this.#core.state.snapshotApplied) return
+    await this.#guard(() => this.#round())
+    if (!this.#core.state.snapshotApplied) {
+      throw new YDropboxError(
+        "this device's database is incomplete (a master download did not finish); synchronize first, then try again",
+      )
     }
   }
 

@@ -58,6 +58,18 @@ export class RemoteView {
     return this.epochs.get(epoch) ?? { logs: new Map(), shards: new Map(), snapshots: new Map() }
   }
 
+  /** True when the last listing shows a file at `path` (pool, epoch files). */
+  has(path: string): boolean {
+    if (path === this.layout.pool) return this.pool !== undefined
+    const file = this.layout.parseEpochPath(path)
+    if (!file) return false
+    const files = this.epochs.get(file.epoch)
+    if (!files) return false
+    if (file.type === 'log') return files.logs.get(file.deviceId)?.has(file.seq) ?? false
+    if (file.type === 'shard') return files.shards.has(file.hash)
+    return files.snapshots.has(file.name)
+  }
+
   /** Records a file this device just wrote, so the round does not wait for the listing. */
   noteWritten(meta: BlobMeta): void {
     this.#apply(meta)

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest'
+import type { BlobStore } from '../../src/blob-store.ts'
+import { TransientError, YDropboxError } from '../../src/errors.ts'
+import { decodeBlob, encodeBlob } from '../../src/format/blob.ts'
+import { crc32 } from '../../src/format/crc32.ts'
+import {
+  activePair,
+  contents,
+  MemoryCloud,
+  MemoryLocalStore,
+  openDevice,
+  SyncEngine,
+  setField,
+} from './helpers.ts'
+
+/** A store whose listings can be made to fail, to interrupt work after it started. */
+function flaky(remote: BlobStore): BlobStore & { failLists: boolean } {
+  const store = {
+    failLists: false,
+    put: remote.put.bind(remote),
+    get: remote.get.bind(remote),
+    delete: remote.delete.bind(remote),
+    list: (prefix: string, cursor?: string) =>
+      store.failLists ? Promise.reject(new TransientError('network down')) : remote.list(prefix, cursor),
+  }
+  return store
+}
+
+describe('interrupted and unexpected work', () => {
+  it('an interrupted master download never lets an incomplete database become the master', async () => {
+    const cloud = new MemoryCloud()
+    const remote = flaky(cloud.connect())
+    const phone = await SyncEngine.open({
+      remote,
+      local: new MemoryLocalStore(),
+      root: '/diary',
+      autoSync: false,
+      onError: () => {},
+    })
+    const tablet = await openDevice(cloud, 'tablet')
+    await phone.activate()
+    await tablet.engine.activate()
+    await setField(tablet.engine, 'entry-1', 'pain', 7)
+    await tablet.engine.syncNow()
+    await phone.syncNow()
+    remote.failLists = true
+    await expect(phone.downloadMaster()).rejects.toBeInstanceOf(YDropboxError)
+    // Still offline: the master upload is refused rather than made from a partial database.
+    await expect(phone.uploadMaster()).rejects.toThrow()
+    remote.failLists = false
+    await phone.uploadMaster()
+    await tablet.engine.syncNow().catch(() => {})
+    await tablet.engine.downloadMaster()
+    expect(await contents(tablet.engine)).toEqual({ 'entry-1': { pain: 7 } })
+  })
+
+  it('a batch from a newer app version holds back only its own device, and says so', async () => {
+    const { cloud, phone, tablet } = await activePair()
+    const laptop = await openDevice(cloud, 'laptop')
+    await laptop.engine.activate()
+    await setField(phone.engine, 'from-phone', 'pain', 1)
+    await phone.engine.syncNow()
+    await setField(laptop.engine, 'from-laptop', 'pain', 2)
+    await laptop.engine.syncNow()
+    const [batch] = cloud
+      .files('/diary/epochs')
+      .filter((f) => f.meta.path.includes(`/log/${phone.engine.deviceId}/`))
+    const future = batch!.data.slice()
+    future[4] = 2
+    new DataView(future.buffer).setUint32(future.length - 4, crc32(future.subarray(0, future.length - 4)))
+    await cloud.connect().put(batch!.meta.path, future, 'overwrite')
+    await tablet.engine.syncNow()
+    expect(await contents(tablet.engine)).toEqual({ 'from-laptop': { pain: 2 } })
+    expect(tablet.engine.status.message).toMatch(
+      /update the app on this device.*Changes from that device wait/,
+    )
+  })
+
+  it('a well-formed batch whose update for a new document is truncated is quarantined; documents stay openable', async () => {
+    const { cloud, phone, tablet } = await activePair()
+    await setField(phone.engine, 'new-doc', 'v', 'a2')
+    await phone.engine.syncNow()
+    const [batch] = cloud
+      .files('/diary/epochs')
+      .filter((f) => f.meta.path.includes(`/log/${phone.engine.deviceId}/`))
+    const content = await decodeBlob(batch!.data)
+    for (const e of content.entries) e.update = e.update.slice(0, -1)
+    await cloud.connect().put(batch!.meta.path, await encodeBlob(content), 'overwrite')
+    await tablet.engine.syncNow()
+    for (const { id } of tablet.engine.list()) await expect(tablet.engine.doc(id)).resolves.toBeDefined()
+    expect(tablet.engine.status.message).toMatch(/1 damaged sync file was skipped/)
+    await cloud.connect().put(batch!.meta.path, batch!.data, 'overwrite')
+    await tablet.engine.syncNow()
+    expect(await contents(tablet.engine)).toEqual({ 'new-doc': { v: 'a2' } })
+    expect(tablet.engine.status.message).toBe('Up to date')
+  })
+})
