@@ -64,8 +64,7 @@ export async function unlockEncryption(params: unknown, passphrase: string): Pro
 export function checkParams(params: unknown): EncryptionParams {
   const p = params as Partial<EncryptionParams> | undefined
   if (
-    !p ||
-    p.kdf !== 'PBKDF2-SHA256' ||
+    p?.kdf !== 'PBKDF2-SHA256' ||
     p.cipher !== 'AES-GCM-256' ||
     !Number.isSafeInteger(p.iterations) ||
     (p.iterations as number) < 100_000 ||
