@@ -100,7 +100,8 @@ export class EngineCore {
     return this.lock.run(async () => {
       const again = this.#live.get(id)
       if (again) return again.doc
-      const doc = new Y.Doc({ gc: true })
+      // The id as guid: unique per collection, and no random draw per opened document.
+      const doc = new Y.Doc({ gc: true, guid: id })
       const stored = await this.store.get(keys.doc(id))
       try {
         if (stored) Y.applyUpdate(doc, stored, REMOTE_ORIGIN)

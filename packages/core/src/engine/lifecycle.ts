@@ -14,7 +14,7 @@ import type { SyncContext } from './context.ts'
 import { ensureKey, openJson, sealJson, setCipher, useKey, verifyPool } from './encryption.ts'
 import { keys } from './local-state.ts'
 import { markAllPending } from './push.ts'
-import { applySnapshot, newestManifest, readAllDocsLocked, readManifests, writeSnapshot } from './snapshot.ts'
+import { applySnapshot, readAllDocsLocked, readNewestManifest, writeSnapshot } from './snapshot.ts'
 
 /** Backups kept after master downloads; older ones are removed. */
 const BACKUPS_KEPT = 3
@@ -222,7 +222,7 @@ export async function downloadMaster(ctx: SyncContext): Promise<string> {
   core.manifestCache.clear()
   await ctx.view.refresh()
   const files = ctx.view.epoch(pool.epoch)
-  const newest = newestManifest(await readManifests(ctx, files))
+  const newest = await readNewestManifest(ctx, files)
   if (newest) await applySnapshot(ctx, newest)
   return backupName
 }

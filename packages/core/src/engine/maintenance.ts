@@ -14,12 +14,18 @@ import {
 import type { SyncContext } from './context.ts'
 import { openJson, sealJson } from './encryption.ts'
 import { keys } from './local-state.ts'
-import { newestManifest, readAllDocsLocked, readManifests, writeSnapshot } from './snapshot.ts'
+import {
+  newestManifest,
+  readAllDocsLocked,
+  readManifests,
+  readNewestManifest,
+  writeSnapshot,
+} from './snapshot.ts'
 
 /** Log files and bytes beyond the newest snapshot. */
 export async function uncompacted(ctx: SyncContext): Promise<{ files: number; bytes: number }> {
   const files = ctx.view.epoch(ctx.core.state.epoch!)
-  const newest = newestManifest(await readManifests(ctx, files))
+  const newest = await readNewestManifest(ctx, files)
   let count = 0
   let bytes = 0
   for (const [device, logs] of files.logs) {

@@ -16,7 +16,7 @@ import type { EpochFiles } from '../remote/remote-view.ts'
 import { logAad, mapConcurrent, type SyncContext } from './context.ts'
 import type { DocsEvent } from './events.ts'
 import { takeNewDeviceId } from './push.ts'
-import { applySnapshot, newestManifest, readManifests } from './snapshot.ts'
+import { applySnapshot, readNewestManifest } from './snapshot.ts'
 
 /** Files downloaded and applied per LocalStore write. */
 const CHUNK_FILES = 64
@@ -35,14 +35,16 @@ export async function pull(ctx: SyncContext): Promise<void> {
   // Damaged files that are gone (deleted, or collected after compaction) are forgotten.
   for (const path of Object.keys(core.state.quarantine))
     if (!view.has(path)) delete core.state.quarantine[path]
-  const manifests = await readManifests(ctx, files)
-  core.knownCoverage = manifests.map((m) => m.coverage)
+  const newest = await readNewestManifest(ctx, files)
+  // Every manifest read so far in this epoch counts for clone detection (push.ts isTaken).
+  core.knownCoverage = [...core.manifestCache.values()]
+    .filter((m) => m.manifest.epoch === epoch)
+    .map((m) => m.manifest.coverage)
 
   // Files under our own id that we did not write: another device has our id.
   const mine = files.logs.get(core.state.deviceId)
   if (mine && [...mine.keys()].some((seq) => seq >= core.state.nextSeq)) await takeNewDeviceId(ctx)
 
-  const newest = newestManifest(manifests)
   // Every epoch starts from a snapshot whose content is in no log: merge one once.
   if (newest && (!core.state.snapshotApplied || snapshotNeeded(core.state.coverage, newest, files))) {
     try {

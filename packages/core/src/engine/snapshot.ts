@@ -112,32 +112,59 @@ async function uploadAll(
 
 /** Reads (with a cache) and validates the manifests of an epoch; damaged ones are quarantined. */
 export async function readManifests(ctx: SyncContext, files: EpochFiles): Promise<NamedManifest[]> {
-  const { core } = ctx
   const out: NamedManifest[] = []
-  for (const [name, meta] of files.snapshots) {
-    const cached = core.manifestCache.get(meta.path)
-    if (cached && cached.rev === meta.rev) {
-      out.push(cached.manifest)
-      continue
-    }
-    if (core.state.quarantine[meta.path] === meta.rev) continue
-    const got = await ctx.remote.get(meta.path)
-    if (!got) continue
-    try {
-      const manifest = {
-        ...(await openManifest(ctx, parseManifest(got.data, meta.path), name, meta.path)),
-        name,
-      }
-      if (manifest.epoch !== core.state.epoch)
-        throw new CorruptBlobError('manifest names another epoch', meta.path)
-      core.manifestCache.set(meta.path, { rev: got.meta.rev, manifest })
-      out.push(manifest)
-    } catch (error) {
-      ctx.quarantined(meta.path, error)
-      core.state.quarantine[meta.path] = got.meta.rev
-    }
+  for (const name of files.snapshots.keys()) {
+    const manifest = await readManifest(ctx, files, name)
+    if (manifest) out.push(manifest)
   }
   return out
+}
+
+/**
+ * The newest manifest of the epoch, reading as few as possible: names start
+ * with the zero-padded sum of their coverage, so the largest name is the
+ * newest; a damaged one is quarantined and the next is tried.
+ */
+export async function readNewestManifest(
+  ctx: SyncContext,
+  files: EpochFiles,
+): Promise<NamedManifest | undefined> {
+  const names = [...files.snapshots.keys()].sort().reverse()
+  for (const name of names) {
+    const manifest = await readManifest(ctx, files, name)
+    if (manifest) return manifest
+  }
+  return undefined
+}
+
+/** One manifest, from the cache when its rev is unchanged; undefined when missing or damaged. */
+async function readManifest(
+  ctx: SyncContext,
+  files: EpochFiles,
+  name: string,
+): Promise<NamedManifest | undefined> {
+  const { core } = ctx
+  const meta = files.snapshots.get(name)
+  if (!meta) return undefined
+  const cached = core.manifestCache.get(meta.path)
+  if (cached && cached.rev === meta.rev) return cached.manifest
+  if (core.state.quarantine[meta.path] === meta.rev) return undefined
+  const got = await ctx.remote.get(meta.path)
+  if (!got) return undefined
+  try {
+    const manifest = {
+      ...(await openManifest(ctx, parseManifest(got.data, meta.path), name, meta.path)),
+      name,
+    }
+    if (manifest.epoch !== core.state.epoch)
+      throw new CorruptBlobError('manifest names another epoch', meta.path)
+    core.manifestCache.set(meta.path, { rev: got.meta.rev, manifest })
+    return manifest
+  } catch (error) {
+    ctx.quarantined(meta.path, error)
+    core.state.quarantine[meta.path] = got.meta.rev
+    return undefined
+  }
 }
 
 /** Opens a sealed manifest; refuses a plain one in an encrypted pool. */
@@ -200,6 +227,7 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
       cipher: ctx.cipher,
       aad: shardAad(core.state.poolId!, epoch),
       path,
+      hashVerified: true,
     })
     if (content.kind !== 'shard' || content.epoch !== epoch) {
       throw new CorruptBlobError('shard belongs to another epoch', path)

@@ -46,13 +46,15 @@ export class SyncEngine {
   readonly #rounds = new Mutex()
   #status: SyncStatus
   readonly #loop: SyncLoop
-  #lastGc = 0
+  /** Garbage collection runs at most hourly, and not in the first round (a bootstrap need not pay for it). */
+  #lastGc: number
   readonly #notices = new Set<string>()
   #closed = false
 
   private constructor(core: EngineCore, options: ResolvedOptions) {
     this.#core = core
     this.#options = options
+    this.#lastGc = options.now()
     this.#ctx = {
       core,
       remote: options.remote,
@@ -347,7 +349,13 @@ export class SyncEngine {
         state: SyncState.syncing,
         message: pending > 0 ? `Uploading ${changes(pending)}…` : 'Checking for changes…',
       })
-      const current = await lifecycle.readPool(this.#ctx)
+      // Both are reads: one round trip, not two. Nothing is written before the pool is verified.
+      const [read, listed] = await Promise.allSettled([
+        lifecycle.readPool(this.#ctx),
+        this.#ctx.view.refresh(),
+      ])
+      if (read.status === 'rejected') throw read.reason
+      const current = read.value
       if (!current || current.pool.poolId !== state.poolId) {
         await this.#poolGone()
         throw new PoolDeletedError(this.#core.state.stoppedReason ?? 'the sync data was deleted')
@@ -358,11 +366,13 @@ export class SyncEngine {
         await this.#newEpoch(current.pool)
         throw new NeedsMasterError(this.#status.message)
       }
-      await this.#ctx.view.refresh()
+      if (listed.status === 'rejected') throw listed.reason
       await seal(this.#ctx)
       await uploadOutbox(this.#ctx)
       await pull(this.#ctx)
       await this.#upkeep(current.pool)
+      // Watch from after our own writes, or the next wait wakes at once for them.
+      if (this.#ctx.view.wroteSinceRefresh) await this.#ctx.view.refresh()
       state.lastSyncAt = this.#options.now()
       await this.#core.lock.run(() => this.#core.saveState())
       this.#restStatus()

@@ -80,6 +80,8 @@ export interface DecodeOptions {
   aad?: string
   /** Named in errors. */
   path?: string
+  /** The caller already checked the bytes against a cryptographic hash (content-addressed shards): skip the CRC. */
+  hashVerified?: boolean
 }
 
 /** Encodes a blob. */
@@ -124,7 +126,10 @@ export async function decodeBlob(bytes: Uint8Array, options: DecodeOptions = {})
   if (version > BLOB_VERSION) throw new UnsupportedVersionError('blob', version, BLOB_VERSION)
   if (version === 0) throw corrupt('version 0')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  if (view.getUint32(bytes.length - 4) !== crc32(bytes.subarray(0, bytes.length - 4))) {
+  if (
+    !options.hashVerified &&
+    view.getUint32(bytes.length - 4) !== crc32(bytes.subarray(0, bytes.length - 4))
+  ) {
     throw corrupt('checksum mismatch')
   }
   const kind = KINDS[bytes[5]! - 1]

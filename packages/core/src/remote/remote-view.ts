@@ -46,6 +46,7 @@ export class RemoteView {
     if (this.#cursor === undefined) this.clearFiles()
     for (const entry of result.entries) this.#apply(entry)
     this.#cursor = result.cursor
+    this.wroteSinceRefresh = false
   }
 
   /** Forgets the cursor: the next refresh lists everything again. */
@@ -73,7 +74,11 @@ export class RemoteView {
   /** Records a file this device just wrote, so the round does not wait for the listing. */
   noteWritten(meta: BlobMeta): void {
     this.#apply(meta)
+    this.wroteSinceRefresh = true
   }
+
+  /** This device wrote since the last listing: the cursor predates its own files. */
+  wroteSinceRefresh = false
 
   private clearFiles(): void {
     this.pool = undefined
