@@ -25,6 +25,7 @@ import type { DocHandle } from '../tabs/tab-client.ts'
 import { Confirm } from './Dialog.tsx'
 import { ChipGroup, MedicationList, PainScale } from './editor-parts.tsx'
 import { formatDay } from './format.ts'
+import { useAction } from './use-action.ts'
 
 /** The entry screen. */
 export function EntryEditor({ id }: { id: string }) {
@@ -66,9 +67,17 @@ function EntryForm({ id, doc }: { id: string; doc: Y.Doc }) {
   const entry = readEntry(doc)
   const notes = useRef<HTMLTextAreaElement>(null)
   const [confirmDelete, setConfirmDelete] = useState(false)
+  const action = useAction()
   useEffect(() => {
-    if (!notes.current) return
-    return bindTextarea(notesOf(doc), notes.current)
+    const textarea = notes.current
+    if (!textarea) return
+    const unbind = bindTextarea(notesOf(doc), textarea)
+    // Marks the notes as live (the browser tests wait for it).
+    textarea.dataset.bound = 'true'
+    return () => {
+      delete textarea.dataset.bound
+      unbind()
+    }
   }, [doc])
   if (isDeletedDoc(doc)) {
     return (
@@ -80,10 +89,12 @@ function EntryForm({ id, doc }: { id: string; doc: Y.Doc }) {
       </div>
     )
   }
-  const remove = async () => {
+  const remove = () => {
     setConfirmDelete(false)
-    await session.call('deleteEntry', id)
-    go({ name: 'diary' })
+    action.run('Deleting', async () => {
+      await session.call('deleteEntry', id)
+      go({ name: 'diary' })
+    })
   }
   const sync = session.state.value?.sync
   return (
@@ -142,16 +153,26 @@ function EntryForm({ id, doc }: { id: string; doc: Y.Doc }) {
         <a class="btn" href="#/">
           ‹ Diary
         </a>
-        <button type="button" class="btn danger" onClick={() => setConfirmDelete(true)}>
+        <button
+          type="button"
+          class="btn danger"
+          disabled={!!action.busy}
+          onClick={() => setConfirmDelete(true)}
+        >
           Delete entry
         </button>
       </div>
+      {action.error && (
+        <p class="small" role="alert" style={{ color: 'var(--danger)' }}>
+          {action.error}
+        </p>
+      )}
       {confirmDelete && (
         <Confirm
           title="Delete this entry?"
           confirm="Delete entry"
           danger
-          onConfirm={() => void remove()}
+          onConfirm={remove}
           onCancel={() => setConfirmDelete(false)}
         >
           <p>

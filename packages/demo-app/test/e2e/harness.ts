@@ -177,7 +177,7 @@ export async function newEntry(
 ): Promise<string> {
   await page.goto(page.url().replace(/#.*$/, '#/'))
   await page.getByRole('button', { name: 'New entry' }).click()
-  await page.getByTestId('entry-editor').waitFor()
+  await page.locator('#notes[data-bound]').waitFor()
   if (data.pain !== undefined)
     await page.getByRole('button', { name: `Pain ${data.pain}`, exact: true }).click()
   if (data.location) await page.getByRole('button', { name: data.location, exact: true }).click()
@@ -193,7 +193,7 @@ export async function openEntry(page: Page, id: string): Promise<void> {
   await page.goto(page.url().replace(/#.*$/, '#/'))
   await page.locator(`[data-entry="${id}"]`).waitFor({ timeout: 30_000 })
   await page.locator(`[data-entry="${id}"]`).click()
-  await page.getByTestId('entry-editor').waitFor()
+  await page.locator('#notes[data-bound]').waitFor()
 }
 
 /** Waits until the element's text contains `expected` (a string or pattern). */
