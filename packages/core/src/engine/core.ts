@@ -17,6 +17,9 @@ import { type DeviceState, decodeState, encodeJson, keys } from './local-state.t
 import { Mutex } from './mutex.ts'
 import type { ResolvedOptions } from './options.ts'
 
+/** A remote entry with where it came from (a device id, or `snapshot`). */
+export type RemoteEntry = BlobEntry & { source: string }
+
 /** Transaction origin of updates applied from other devices. */
 export const REMOTE_ORIGIN = Symbol('y-dropbox:remote')
 
@@ -181,6 +184,7 @@ export class EngineCore {
           entry.summaryDirty = true
         }
         entry.summaryStale = false
+        entry.summaryBy = 'local'
       }
       this.index.set(id, entry)
       if (!before) event.added.push(id)
@@ -203,8 +207,8 @@ export class EngineCore {
    * documents, in one atomic write together with `extra` and the device state
    * (so coverage is recorded with the updates it covers). Caller holds `lock`.
    */
-  async applyRemoteLocked(entries: BlobEntry[], extra: LocalWrite[] = []): Promise<DocsEvent> {
-    const byDoc = new Map<string, BlobEntry[]>()
+  async applyRemoteLocked(entries: RemoteEntry[], extra: LocalWrite[] = []): Promise<DocsEvent> {
+    const byDoc = new Map<string, RemoteEntry[]>()
     for (const entry of entries) {
       const list = byDoc.get(entry.docId)
       if (list) list.push(entry)
@@ -225,7 +229,9 @@ export class EngineCore {
       writes.push([keys.doc(id), all.length === 1 ? all[0]! : Y.mergeUpdates(all)])
       const before = this.index.get(id)
       let entry = before
-      for (const e of list) entry = this.index.mergeRemote(id, e)
+      const sources = new Set(list.map((e) => e.source))
+      const unsent = this.pendingIds.has(id) || this.#queue.has(id)
+      entry = this.index.mergeRemote(id, list, sources, unsent)
       const live = this.#live.get(id)?.doc
       if (live) for (const update of updates) Y.applyUpdate(live, update, REMOTE_ORIGIN)
       if (!before) event.added.push(id)

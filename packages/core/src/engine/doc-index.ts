@@ -16,6 +16,8 @@ export interface IndexEntry {
   summaryDirty?: boolean
   /** The summary may disagree with the merged document; recompute when idle. */
   summaryStale?: boolean
+  /** Who produced the summary: a device id, or `local` when computed here. */
+  summaryBy?: string
 }
 
 const BUCKETS = 256
@@ -69,23 +71,33 @@ export class DocIndex {
   }
 
   /**
-   * Merges what a batch or shard says of a document: deleted is OR-ed,
-   * updatedAt is the max, a remote summary replaces ours only when newer.
+   * Merges what the batches or shards of one apply say of a document: deleted
+   * is OR-ed, updatedAt is the max, the newest summary wins. The summary stays
+   * a hint (`summaryStale`, recomputed when idle) when the document now holds
+   * changes from someone other than whoever summarised it: another device, or
+   * this device's unsent edits.
    */
-  mergeRemote(docId: string, remote: { deleted: boolean; updatedAt: number; summary?: unknown }): IndexEntry {
+  mergeRemote(
+    docId: string,
+    remotes: Array<{ deleted: boolean; updatedAt: number; summary?: unknown }>,
+    sources: Set<string>,
+    localChanges: boolean,
+  ): IndexEntry {
     const current = this.get(docId)
-    const next: IndexEntry = current
-      ? {
-          ...current,
-          deleted: current.deleted || remote.deleted,
-          updatedAt: Math.max(current.updatedAt, remote.updatedAt),
-          // Two writers touched this document: its summary is a hint until recomputed.
-          summaryStale: true,
-        }
-      : { deleted: remote.deleted, updatedAt: remote.updatedAt }
-    if (remote.summary !== undefined && (!current || remote.updatedAt >= current.updatedAt)) {
-      next.summary = remote.summary
+    const next: IndexEntry = current ? { ...current } : { deleted: false, updatedAt: 0 }
+    let summaryAt = current?.summary === undefined ? -1 : current.updatedAt
+    for (const remote of remotes) {
+      next.deleted ||= remote.deleted
+      next.updatedAt = Math.max(next.updatedAt, remote.updatedAt)
+      if (remote.summary !== undefined && remote.updatedAt >= summaryAt) {
+        next.summary = remote.summary
+        summaryAt = remote.updatedAt
+      }
     }
+    const summariser = current?.summaryBy
+    const others = sources.size > 1 || (summariser !== undefined && !sources.has(summariser))
+    if (current && (others || localChanges)) next.summaryStale = true
+    if (sources.size === 1 && summaryAt >= 0 && !next.summaryStale) next.summaryBy = [...sources][0]
     this.set(docId, next)
     return next
   }

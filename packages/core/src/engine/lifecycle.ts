@@ -31,12 +31,18 @@ export async function readPool(ctx: SyncContext): Promise<{ pool: PoolRecord; re
  * the existing one with every local document queued for upload, so nothing
  * local is lost. Returns whether the pool was created.
  */
-export async function activatePool(ctx: SyncContext): Promise<'created' | 'joined'> {
+/** What `activatePool` did, and the pool record it verified (the first round need not read it again). */
+export interface Activation {
+  outcome: 'created' | 'joined'
+  current: { pool: PoolRecord; rev: string }
+}
+
+export async function activatePool(ctx: SyncContext): Promise<Activation> {
   const { core } = ctx
   const existing = await readPool(ctx)
   if (existing) {
     await join(ctx, existing.pool)
-    return 'joined'
+    return { outcome: 'joined', current: existing }
   }
   const now = core.options.now()
   const poolId = randomId()
@@ -58,10 +64,13 @@ export async function activatePool(ctx: SyncContext): Promise<'created' | 'joine
     createdAt: now,
     ...(encryption ? { encryption: { ...encryption.params } } : {}),
   })
+  let rev = ''
   try {
     // The snapshot goes first: a pool is never visible without its starting copy.
     await writeSnapshot(ctx, epoch, {}, docs)
-    ctx.view.noteWritten(await ctx.remote.put(core.layout.pool, encodeRecord(pool), 'add'))
+    const written = await ctx.remote.put(core.layout.pool, encodeRecord(pool), 'add')
+    ctx.view.noteWritten(written)
+    rev = written.rev
   } catch (error) {
     core.state.poolId = previous.poolId
     setCipher(ctx, previousKey)
@@ -70,7 +79,7 @@ export async function activatePool(ctx: SyncContext): Promise<'created' | 'joine
     const theirs = await readPool(ctx)
     if (!theirs) throw error
     await join(ctx, theirs.pool)
-    return 'joined'
+    return { outcome: 'joined', current: theirs }
   }
   await core.lock.run(async () => {
     Object.assign(core.state, {
@@ -87,7 +96,7 @@ export async function activatePool(ctx: SyncContext): Promise<'created' | 'joine
     await core.saveState(clearSyncKeys(core))
   })
   await useKey(ctx, encryption?.key)
-  return 'created'
+  return { outcome: 'created', current: { pool, rev } }
 }
 
 async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {

@@ -203,7 +203,7 @@ export async function refreshSummaries(ctx: SyncContext, limit = 64): Promise<nu
       const doc = new Y.Doc()
       try {
         Y.applyUpdate(doc, stored)
-        core.index.set(id, { ...entry, summary: summarize(doc), summaryStale: false })
+        core.index.set(id, { ...entry, summary: summarize(doc), summaryStale: false, summaryBy: 'local' })
       } catch (error) {
         core.index.set(id, { ...entry, summaryStale: false })
         core.options.onError(error, `summarize() threw for document ${id}`)

@@ -14,6 +14,7 @@ import { type BlobEntry, decodeBlob } from '../format/blob.ts'
 import type { NamedManifest } from '../remote/records.ts'
 import type { EpochFiles } from '../remote/remote-view.ts'
 import { logAad, mapConcurrent, type SyncContext } from './context.ts'
+import type { RemoteEntry } from './core.ts'
 import type { DocsEvent } from './events.ts'
 import { takeNewDeviceId } from './push.ts'
 import { applySnapshot, readNewestManifest } from './snapshot.ts'
@@ -194,15 +195,15 @@ async function applyIsolating(
   quarantine: (file: PlannedFile, error: unknown) => void,
 ): Promise<DocsEvent> {
   try {
-    return await ctx.core.applyRemoteLocked(good.flatMap((g) => g.entries))
+    return await ctx.core.applyRemoteLocked(good.flatMap(withSource))
   } catch (error) {
     if (error instanceof YDropboxError) throw error
   }
-  const sound: BlobEntry[] = []
+  const sound: RemoteEntry[] = []
   for (const { file, entries } of good) {
     try {
       for (const entry of entries) Y.decodeUpdate(entry.update)
-      sound.push(...entries)
+      sound.push(...withSource({ file, entries }))
     } catch (error) {
       quarantine(
         file,
@@ -211,6 +212,10 @@ async function applyIsolating(
     }
   }
   return ctx.core.applyRemoteLocked(sound)
+}
+
+function withSource({ file, entries }: { file: PlannedFile; entries: BlobEntry[] }): RemoteEntry[] {
+  return entries.map((entry) => ({ ...entry, source: file.deviceId }))
 }
 
 function strip(message: string): string {

@@ -7,6 +7,8 @@
 import { toHex } from '../content-hash.ts'
 import { CorruptBlobError } from '../errors.ts'
 import { type BlobEntry, decodeBlob, encodeBlob } from '../format/blob.ts'
+import { concatBytes } from '../format/bytes.ts'
+import { deflate } from '../format/compression.ts'
 import { randomId } from '../ids.ts'
 import { encodeRecord, type ManifestRecord, type NamedManifest, parseManifest } from '../remote/records.ts'
 import type { EpochFiles } from '../remote/remote-view.ts'
@@ -47,8 +49,10 @@ export async function writeSnapshot(
   const { core, remote, view } = ctx
   const { state, options, layout } = core
   const total = docs.reduce((n, d) => n + d.update.length, 0)
+  // Shards are compressed: aim at shardBytes of stored bytes, using the ratio of a sample.
+  const target = options.shardBytes * (await compressionRatio(docs))
   let shardCount = 1
-  while (shardCount * options.shardBytes < total) shardCount *= 2
+  while (shardCount * target < total) shardCount *= 2
   const groups: BlobEntry[][] = Array.from({ length: shardCount }, () => [])
   for (const doc of docs) groups[hash32(doc.docId) % shardCount]!.push(doc)
   const present = view.epoch(epoch).shards
@@ -233,7 +237,7 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
       throw new CorruptBlobError('shard belongs to another epoch', path)
     }
     await core.lock.run(async () => {
-      const event = await core.applyRemoteLocked(content.entries)
+      const event = await core.applyRemoteLocked(content.entries.map((e) => ({ ...e, source: 'snapshot' })))
       core.events.emit('docs', [event])
     })
     ctx.progress({ phase: 'Downloading snapshot', done: ++done, total: manifest.shards.length })
@@ -247,6 +251,19 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
     await core.saveState()
   })
   ctx.progress(undefined)
+}
+
+/** How many times smaller the updates get once deflated, from a sample of about 256 KiB. */
+async function compressionRatio(docs: BlobEntry[]): Promise<number> {
+  const sample: Uint8Array[] = []
+  let size = 0
+  for (const doc of docs) {
+    if (size >= 256 * 1024) break
+    sample.push(doc.update)
+    size += doc.update.length
+  }
+  if (size < 4096) return 1
+  return Math.max(1, size / (await deflate(concatBytes(sample))).length)
 }
 
 /** SHA-256 of bytes as lower-case hex. */

@@ -167,10 +167,12 @@ export class SyncEngine {
   async activate(): Promise<'created' | 'joined'> {
     await this.#core.flush()
     this.#setStatus({ state: SyncState.syncing, message: 'Activating sync…' })
-    const result = await this.#guard(() => this.#rounds.run(() => lifecycle.activatePool(this.#ctx)))
-    await this.syncNow()
+    const { outcome, current } = await this.#guard(() =>
+      this.#rounds.run(() => lifecycle.activatePool(this.#ctx)),
+    )
+    await this.#guard(() => this.#round(current))
     this.#startLoop()
-    return result
+    return outcome
   }
 
   /**
@@ -339,7 +341,7 @@ export class SyncEngine {
   // ---- internals -------------------------------------------------------------
 
   /** One sync round: verify the pool, push, pull, upkeep. */
-  async #round(): Promise<void> {
+  async #round(verified?: { pool: PoolRecord; rev: string }): Promise<void> {
     await this.#rounds.run(async () => {
       const { state } = this.#core
       if (!state.active) return
@@ -351,7 +353,7 @@ export class SyncEngine {
       })
       // Both are reads: one round trip, not two. Nothing is written before the pool is verified.
       const [read, listed] = await Promise.allSettled([
-        lifecycle.readPool(this.#ctx),
+        verified ?? lifecycle.readPool(this.#ctx),
         this.#ctx.view.refresh(),
       ])
       if (read.status === 'rejected') throw read.reason
