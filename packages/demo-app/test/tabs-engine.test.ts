@@ -8,23 +8,12 @@ import { initEntry, notesOf, readEntry, setPain } from '../src/model/entry.ts'
 import { TabHub } from '../src/tabs/tab-hub.ts'
 import { MemoryLocks } from './helpers/memory-locks.ts'
 import { openDevice } from './helpers/test-device.ts'
+import { until } from './helpers/until.ts'
 
 const cleanups: Array<() => Promise<void>> = []
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c()
 })
-
-function until(check: () => boolean, what: string, ms = 3000): Promise<void> {
-  const start = Date.now()
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (check()) return resolve()
-      if (Date.now() - start > ms) return reject(new Error(`timed out waiting for ${what}`))
-      setTimeout(tick, 5)
-    }
-    tick()
-  })
-}
 
 /** Tabs of one device: each elected tab opens a new engine on the device's one store. */
 function phoneTabs(cloud: MemoryCloud) {

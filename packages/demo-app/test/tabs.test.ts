@@ -4,6 +4,7 @@ import { initEntry, notesOf, readEntry, setPain } from '../src/model/entry.ts'
 import { type LeaderParts, TabHub } from '../src/tabs/tab-hub.ts'
 import { MemoryLocks } from './helpers/memory-locks.ts'
 import { MemorySource, type TestState } from './helpers/memory-source.ts'
+import { until } from './helpers/until.ts'
 
 let hubs: TabHub<TestState>[] = []
 let device = 0
@@ -43,18 +44,6 @@ function profile() {
     return hub
   }
   return { openTab, store, sources, locks, name }
-}
-
-function until(check: () => boolean, what: string, ms = 2000): Promise<void> {
-  const start = Date.now()
-  return new Promise((resolve, reject) => {
-    const tick = () => {
-      if (check()) return resolve()
-      if (Date.now() - start > ms) return reject(new Error(`timed out waiting for ${what}`))
-      setTimeout(tick, 5)
-    }
-    tick()
-  })
 }
 
 function elected(hub: TabHub<TestState>): Promise<void> {
