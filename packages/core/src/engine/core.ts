@@ -38,6 +38,8 @@ export class EngineCore {
   readonly outbox = new Map<number, string[]>()
   /** Coverage vectors of the snapshot manifests read in the current epoch. */
   knownCoverage: Array<Record<string, number>> = []
+  /** Gaps in devices' logs seen while later files are listed: `device/seq` → rounds seen. */
+  readonly gaps = new Map<string, number>()
   /** Parsed snapshot manifests by path, with the rev they were read at. */
   readonly manifestCache = new Map<string, { rev: string; manifest: NamedManifest }>()
   readonly #queue = new Map<string, Uint8Array[]>()

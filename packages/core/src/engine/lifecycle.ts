@@ -253,6 +253,23 @@ export async function deletePool(ctx: SyncContext): Promise<void> {
   ctx.view.reset()
 }
 
+/** Deletes this device's own log files and record from the pool folder (after the pool was deleted). */
+export async function removeOwnFiles(ctx: SyncContext): Promise<number> {
+  const { core, remote } = ctx
+  const id = core.state.deviceId
+  const { entries } = await remote.list(core.layout.root)
+  const own = entries
+    .map((e) => e.path)
+    .filter(
+      (path) =>
+        path === core.layout.device(id) ||
+        (core.layout.parseEpochPath(path)?.type === 'log' && path.includes(`/log/${id}/`)),
+    )
+  if (own.length > 0) await remote.delete(own)
+  ctx.view.reset()
+  return own.length
+}
+
 /** The backups kept on this device, newest first. */
 export async function listBackups(ctx: SyncContext): Promise<string[]> {
   const names = await ctx.core.store.keys(keys.backupPrefix)

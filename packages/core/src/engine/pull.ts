@@ -141,13 +141,41 @@ function planLogs(ctx: SyncContext, files: EpochFiles): PlannedFile[] {
     }
     for (let seq = (coverage[deviceId] ?? 0) + 1; ; seq++) {
       const meta = logs.get(seq)
-      // A gap is a file not listed yet (listing lag): wait for the next round.
-      if (!meta) break
+      if (!meta) {
+        // A gap is usually a file not listed yet (listing lag): wait for the next round.
+        // A gap that stays while later files of that device are listed is a lost file:
+        // step over it rather than hold back that device for ever.
+        if (!skipLostFile(ctx, deviceId, seq, logs)) break
+        continue
+      }
       if (quarantine[meta.path] === meta.rev) continue
       plan.push({ deviceId, seq, meta })
     }
   }
   return plan
+}
+
+/** Rounds a gap must persist, with later files listed, before it counts as lost. */
+const LOST_AFTER_ROUNDS = 3
+
+function skipLostFile(ctx: SyncContext, deviceId: string, seq: number, logs: Map<number, unknown>): boolean {
+  const { core } = ctx
+  let later = false
+  for (const s of logs.keys()) if (s > seq) later = true
+  const key = `${deviceId}/${seq}`
+  if (!later) {
+    core.gaps.delete(key)
+    return false
+  }
+  const rounds = (core.gaps.get(key) ?? 0) + 1
+  core.gaps.set(key, rounds)
+  if (rounds < LOST_AFTER_ROUNDS) return false
+  core.gaps.delete(key)
+  core.state.coverage[deviceId] = seq
+  ctx.notice(
+    `A sync file of another device is missing from Dropbox (deleted by hand?); some of its changes may not have arrived.`,
+  )
+  return true
 }
 
 async function download(ctx: SyncContext, file: PlannedFile): Promise<BlobEntry[] | Error | 'missing'> {

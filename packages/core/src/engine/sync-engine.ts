@@ -411,6 +411,11 @@ export class SyncEngine {
       await this.#core.saveState()
     })
     this.#restStatus()
+    // A batch uploaded between our last check and the deletion would linger in the deleted
+    // folder (Dropbox has no write conditional on another file): take back what we wrote.
+    await lifecycle
+      .removeOwnFiles(this.#ctx)
+      .catch((error) => this.#options.onError(error, 'cleaning up after the pool was deleted'))
   }
 
   async #newEpoch(pool: PoolRecord): Promise<void> {

@@ -15,6 +15,7 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { CorruptBlobError, UnsupportedVersionError } from '../errors.ts'
+import { MAX_DOC_ID_LENGTH } from '../ids.ts'
 import { readBytes, readString, readUint, TruncatedError } from './bytes.ts'
 import type { BlobCipher } from './cipher.ts'
 import { deflate, inflate } from './compression.ts'
@@ -122,16 +123,15 @@ export async function decodeBlob(bytes: Uint8Array, options: DecodeOptions = {})
   if (bytes.length > MAX_BLOB_SIZE) throw corrupt(`${bytes.length} bytes is over the ${MAX_BLOB_SIZE} limit`)
   if (bytes.length < HEADER_SIZE + 4) throw corrupt('too short')
   for (let i = 0; i < 4; i++) if (bytes[i] !== MAGIC[i]) throw corrupt('wrong magic')
+  // The checksum comes first: a bit flipped in the version byte is damage, not a newer
+  // format. Every version keeps the 4-byte CRC-32 trailer, so this check stays valid.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const sum = view.getUint32(bytes.length - 4)
+  if (!options.hashVerified && sum !== crc32(bytes.subarray(0, bytes.length - 4)))
+    throw corrupt('checksum mismatch')
   const version = bytes[4]!
   if (version > BLOB_VERSION) throw new UnsupportedVersionError('blob', version, BLOB_VERSION)
   if (version === 0) throw corrupt('version 0')
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  if (
-    !options.hashVerified &&
-    view.getUint32(bytes.length - 4) !== crc32(bytes.subarray(0, bytes.length - 4))
-  ) {
-    throw corrupt('checksum mismatch')
-  }
   const kind = KINDS[bytes[5]! - 1]
   if (!kind) throw corrupt(`unknown kind ${bytes[5]}`)
   const flags = bytes[6]!
@@ -191,7 +191,9 @@ function decodeBody(payload: Uint8Array, kind: BlobKind): BlobContent {
   if (count > payload.length / 5) throw new TruncatedError(`entry count ${count} does not fit`)
   const entries: BlobEntry[] = []
   for (let i = 0; i < count; i++) {
-    const docId = readString(decoder, 1024)
+    const docId = readString(decoder, MAX_DOC_ID_LENGTH * 4)
+    if (docId.length === 0 || docId.length > MAX_DOC_ID_LENGTH)
+      throw new TruncatedError('a document id is empty or too long')
     const flags = readUint(decoder)
     const updatedAt = readUint(decoder)
     const summaryJson = flags & ENTRY_SUMMARY ? readString(decoder) : undefined

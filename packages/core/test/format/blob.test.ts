@@ -53,7 +53,7 @@ describe('blob format v1', () => {
           createdAt: fc.nat(),
           entries: fc.array(
             fc.record({
-              docId: fc.string({ maxLength: 30 }),
+              docId: fc.string({ minLength: 1, maxLength: 30 }),
               update: fc.uint8Array({ maxLength: 300 }),
               deleted: fc.boolean(),
               updatedAt: fc.nat(),
