@@ -49,6 +49,7 @@ export class SyncEngine {
   /** Garbage collection runs at most hourly, and not in the first round (a bootstrap need not pay for it). */
   #lastGc: number
   readonly #notices = new Set<string>()
+  #moreWork = false
   #closed = false
 
   private constructor(core: EngineCore, options: ResolvedOptions) {
@@ -76,6 +77,7 @@ export class SyncEngine {
         round: () => this.#guard(() => this.#round()),
         active: () => this.#core.state.active && !this.#closed,
         cursor: () => this.#ctx.view.cursor,
+        moreWork: () => this.#moreWork,
       },
       options.remote,
       options,
@@ -375,6 +377,9 @@ export class SyncEngine {
       await this.#upkeep(current.pool)
       // Watch from after our own writes, or the next wait wakes at once for them.
       if (this.#ctx.view.wroteSinceRefresh) await this.#ctx.view.refresh()
+      // pool.json changed after we read it (the listing ran beside the read): the watch
+      // cursor is already past that change, so look again now rather than at the next poll.
+      this.#moreWork = (this.#ctx.view.pool?.rev ?? '') !== current.rev
       state.lastSyncAt = this.#options.now()
       await this.#core.lock.run(() => this.#core.saveState())
       this.#restStatus()

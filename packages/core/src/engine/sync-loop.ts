@@ -16,6 +16,8 @@ export interface LoopHost {
   active(): boolean
   /** The cursor to watch, once a listing has been made. */
   cursor(): string | undefined
+  /** The last round saw something it could not act on yet (run another round at once). */
+  moreWork(): boolean
 }
 
 /** The background sync loop of one engine. */
@@ -69,6 +71,8 @@ export class SyncLoop {
 
   async #run(signal: AbortSignal): Promise<void> {
     let failures = 0
+    // At most one immediate extra round in a row, whatever moreWork() says.
+    let rerun = false
     while (!signal.aborted && this.host.active()) {
       this.#pushDue = false
       try {
@@ -87,7 +91,13 @@ export class SyncLoop {
         await this.#wait(signal, error instanceof RateLimitError ? error.retryAfterMs : backoff, false)
         continue
       }
-      if (!this.#pushDue) await this.#wait(signal, this.options.pollIntervalMs, true)
+      if (this.#pushDue) continue
+      if (this.host.moreWork() && !rerun) {
+        rerun = true
+        continue
+      }
+      rerun = false
+      await this.#wait(signal, this.options.pollIntervalMs, true)
     }
   }
 
