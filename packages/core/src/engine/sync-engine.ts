@@ -165,8 +165,12 @@ export class SyncEngine {
   /**
    * Switches sync on for this device: creates the pool from this device's
    * database when there is none, otherwise joins it, merging local documents in.
+   * `passphrase` (or the `passphrase` option) encrypts a pool this device
+   * creates, and unlocks an encrypted pool it joins; a wrong one is refused
+   * with `PassphraseError` before anything is written.
    */
-  async activate(): Promise<'created' | 'joined'> {
+  async activate(options: { passphrase?: string } = {}): Promise<'created' | 'joined'> {
+    if (options.passphrase !== undefined) this.#options.passphrase = options.passphrase
     await this.#core.flush()
     this.#setStatus({ state: SyncState.syncing, message: 'Activating sync…' })
     const { outcome, current } = await this.#guard(() =>

@@ -176,3 +176,19 @@ describe('tampering with the JSON files of an encrypted pool', () => {
     expect(await contents(tablet.engine)).toEqual({ a: { pain: 1 } })
   })
 })
+
+describe('passphrase at activation', () => {
+  it('activate({ passphrase }) creates an encrypted pool and joins one', async () => {
+    const cloud = new MemoryCloud()
+    const phone = await openDevice(cloud, 'phone')
+    const tablet = await openDevice(cloud, 'tablet')
+    await setField(phone.engine, 'a', 'notes', MARKER)
+    await phone.engine.activate({ passphrase: SECRET })
+    expect(phone.engine.encrypted).toBe(true)
+    await expect(tablet.engine.activate()).rejects.toBeInstanceOf(PassphraseError)
+    await expect(tablet.engine.activate({ passphrase: 'wrong passphrase' })).rejects.toThrow(/wrong/)
+    await tablet.engine.activate({ passphrase: SECRET })
+    expect(await contents(tablet.engine)).toEqual({ a: { notes: MARKER } })
+    expect(everything(cloud)).not.toContain(MARKER)
+  })
+})
