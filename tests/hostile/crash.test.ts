@@ -133,82 +133,86 @@ function startDevice(
 }
 
 describe('a device killed at random moments', () => {
-  it(`keeps every acknowledged edit, once, across ${KILLS} SIGKILLs`, async () => {
-    let seed = SEED
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31
-      return seed / 2 ** 31
-    }
-    const other = await openDevice('other', new MemoryLocalStore())
-    await other.activate()
-    // The crashing device's network is flaky too: lost connections and server errors.
-    emulator.faults.add({ client: 'crasher', probability: 0.03, fault: 'drop' })
-    emulator.faults.add({ client: 'crasher', probability: 0.03, fault: 'server-error', status: 503 })
-    const acks = new Map<string, Ack>()
-    const tally = new Map<string, number>()
-    let beforeReady = 0
-    for (let run = 0; run < KILLS; run++) {
-      const { child, ready, exited } = startDevice(run, acks, tally)
-      // Most kills land while it works; one in five lands at any moment, startup included.
-      if (run % 5 === 4) {
-        const early = await Promise.race([
-          ready.then(() => false),
-          new Promise<boolean>((r) => setTimeout(() => r(true), random() * 1500)),
-        ])
-        if (early) beforeReady++
-      } else {
-        await ready
-        await new Promise((r) => setTimeout(r, 20 + random() * 600))
+  it(
+    `keeps every acknowledged edit, once, across ${KILLS} SIGKILLs`,
+    async () => {
+      let seed = SEED
+      const random = () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31
+        return seed / 2 ** 31
       }
-      child.kill('SIGKILL')
-      ready.catch(() => {})
-      expect(await exited, 'the device ran until it was killed').toBe('SIGKILL')
-      if (run % 3 === 2) await settle(other)
-    }
-
-    // The last restart, in this process: it syncs; the device that never crashed syncs too.
-    emulator.faults.clear()
-    const store = await FsLocalStore.open({ dir: join(dir, 'crasher') })
-    const crasher = await openDevice('crasher', store)
-    if (crasher.pool === undefined) await crasher.activate()
-    if (await settle(crasher)) for (const ack of acks.values()) if (!ack.synced) ack.mayBeDiscarded = true
-    await settle(other)
-    await settle(crasher)
-
-    const views = []
-    for (const engine of [crasher, other]) {
-      const ids: string[] = []
-      for (const { id } of engine.list()) {
-        const doc = await engine.doc(id)
-        const list = doc.getArray<string>('ids').toArray()
-        expect(new Set(list).size, `document ${id} holds each edit once`).toBe(list.length)
-        ids.push(...list)
-        doc.destroy()
+      const other = await openDevice('other', new MemoryLocalStore())
+      await other.activate()
+      // The crashing device's network is flaky too: lost connections and server errors.
+      emulator.faults.add({ client: 'crasher', probability: 0.03, fault: 'drop' })
+      emulator.faults.add({ client: 'crasher', probability: 0.03, fault: 'server-error', status: 503 })
+      const acks = new Map<string, Ack>()
+      const tally = new Map<string, number>()
+      let beforeReady = 0
+      for (let run = 0; run < KILLS; run++) {
+        const { child, ready, exited } = startDevice(run, acks, tally)
+        // Most kills land while it works; one in five lands at any moment, startup included.
+        if (run % 5 === 4) {
+          const early = await Promise.race([
+            ready.then(() => false),
+            new Promise<boolean>((r) => setTimeout(() => r(true), random() * 1500)),
+          ])
+          if (early) beforeReady++
+        } else {
+          await ready
+          await new Promise((r) => setTimeout(r, 20 + random() * 600))
+        }
+        child.kill('SIGKILL')
+        ready.catch(() => {})
+        expect(await exited, 'the device ran until it was killed').toBe('SIGKILL')
+        if (run % 3 === 2) await settle(other)
       }
-      views.push({
-        list: engine
-          .list()
-          .map((d) => `${d.id}:${d.deleted}`)
-          .sort(),
-        ids: new Set(ids),
-      })
-    }
-    expect(views[1]!.list).toEqual(views[0]!.list)
-    let checked = 0
-    for (const [id, ack] of acks) {
-      if (ack.mayBeDiscarded) continue
-      checked++
-      expect(views[0]!.ids.has(id), `edit ${id} on the device that crashed`).toBe(true)
-      expect(views[1]!.ids.has(id), `edit ${id} on the other device`).toBe(true)
-    }
-    console.log(
-      `crash: ${KILLS} kills (${beforeReady} before the engine was open), ${acks.size} acknowledged edits, ` +
-        `${checked} checked on both devices, ${acks.size - checked} exempt (a master download began before they were uploaded); ` +
-        `journal: ${JSON.stringify(Object.fromEntries([...tally].sort()))}`,
-    )
-    expect(checked).toBeGreaterThan(0)
-    await crasher.close()
-    await store.close()
-    await other.close()
-  })
+
+      // The last restart, in this process: it syncs; the device that never crashed syncs too.
+      emulator.faults.clear()
+      const store = await FsLocalStore.open({ dir: join(dir, 'crasher') })
+      const crasher = await openDevice('crasher', store)
+      if (crasher.pool === undefined) await crasher.activate()
+      if (await settle(crasher)) for (const ack of acks.values()) if (!ack.synced) ack.mayBeDiscarded = true
+      await settle(other)
+      await settle(crasher)
+
+      const views = []
+      for (const engine of [crasher, other]) {
+        const ids: string[] = []
+        for (const { id } of engine.list()) {
+          const doc = await engine.doc(id)
+          const list = doc.getArray<string>('ids').toArray()
+          expect(new Set(list).size, `document ${id} holds each edit once`).toBe(list.length)
+          ids.push(...list)
+          doc.destroy()
+        }
+        views.push({
+          list: engine
+            .list()
+            .map((d) => `${d.id}:${d.deleted}`)
+            .sort(),
+          ids: new Set(ids),
+        })
+      }
+      expect(views[1]!.list).toEqual(views[0]!.list)
+      let checked = 0
+      for (const [id, ack] of acks) {
+        if (ack.mayBeDiscarded) continue
+        checked++
+        expect(views[0]!.ids.has(id), `edit ${id} on the device that crashed`).toBe(true)
+        expect(views[1]!.ids.has(id), `edit ${id} on the other device`).toBe(true)
+      }
+      console.log(
+        `crash: ${KILLS} kills (${beforeReady} before the engine was open), ${acks.size} acknowledged edits, ` +
+          `${checked} checked on both devices, ${acks.size - checked} exempt (a master download began before they were uploaded); ` +
+          `journal: ${JSON.stringify(Object.fromEntries([...tally].sort()))}`,
+      )
+      expect(checked).toBeGreaterThan(0)
+      await crasher.close()
+      await store.close()
+      await other.close()
+    },
+    60_000 + KILLS * 3_000,
+  )
 })

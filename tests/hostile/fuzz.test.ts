@@ -19,6 +19,8 @@ import { Bench, buildBaseline } from './fuzz-pool.ts'
 import { mutation } from './mutations.ts'
 
 const SCALE = Number(process.env.FUZZ_SCALE ?? (process.env.SOAK ? 10 : 1))
+/** A case takes a few ms; allow 25 ms each on a busy machine. */
+const timeout = (runs: number) => 60_000 + runs * 25
 
 /** Faults that escaped every promise: counted here, and vitest fails the run on them too. */
 const escaped = { uncaughtException: 0, unhandledRejection: 0 }
@@ -69,19 +71,35 @@ describe('hostile remote files', () => {
   const repaired = 1000 * SCALE
   const joinRepaired = 500 * SCALE
 
-  it(`a device that is behind shrugs them off (${behind} cases)`, async () => {
-    await fuzz(behind, { victim: 'behind', repair: false })
-  })
+  it(
+    `a device that is behind shrugs them off (${behind} cases)`,
+    async () => {
+      await fuzz(behind, { victim: 'behind', repair: false })
+    },
+    timeout(behind),
+  )
 
-  it(`a new device joining shrugs them off (${joining} cases)`, async () => {
-    await fuzz(joining, { victim: 'new', repair: false })
-  })
+  it(
+    `a new device joining shrugs them off (${joining} cases)`,
+    async () => {
+      await fuzz(joining, { victim: 'new', repair: false })
+    },
+    timeout(joining),
+  )
 
-  it(`once the pool is repaired, a device that was behind converges by itself (${repaired} cases)`, async () => {
-    await fuzz(repaired, { victim: 'behind', repair: true })
-  })
+  it(
+    `once the pool is repaired, a device that was behind converges by itself (${repaired} cases)`,
+    async () => {
+      await fuzz(repaired, { victim: 'behind', repair: true })
+    },
+    timeout(repaired),
+  )
 
-  it(`once the pool is repaired, a new device converges (${joinRepaired} cases)`, async () => {
-    await fuzz(joinRepaired, { victim: 'new', repair: true })
-  })
+  it(
+    `once the pool is repaired, a new device converges (${joinRepaired} cases)`,
+    async () => {
+      await fuzz(joinRepaired, { victim: 'new', repair: true })
+    },
+    timeout(joinRepaired),
+  )
 })
