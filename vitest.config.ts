@@ -2,6 +2,6 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'tests', 'packages/demo-app/test/e2e'],
+    projects: ['packages/*', 'tests'],
   },
 })
