@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every check of `npm test` in order (typecheck, lint, all vitest suites)
+// Runs every check of `npm test` in order (typecheck, lint, all vitest suites, then the browser suite)
 // and ends with one plain line, `tests: N passed, N failed`, counted from the
 // runners' JSON reports. Exits non-zero when any step fails.
 import { spawnSync } from 'node:child_process'
@@ -29,10 +29,20 @@ step('vitest', bin('vitest'), [
   '--reporter=json',
   `--outputFile.json=${vitestReport}`,
 ])
+// The browser suite runs alone: Chromium, Vite and the emulator need the machine's cores to themselves.
+const e2eReport = join(results, 'e2e.json')
+step('browser end-to-end', bin('vitest'), [
+  'run',
+  '--config',
+  'packages/demo-app/test/e2e/vitest.config.ts',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${e2eReport}`,
+])
 
 let passed = 0
 let failed = 0
-for (const report of [vitestReport]) {
+for (const report of [vitestReport, e2eReport]) {
   if (!existsSync(report)) {
     failures.push(`no report at ${report}`)
     continue
