@@ -5,7 +5,7 @@
  * described by a manifest that says which log batches they cover.
  */
 import { toHex } from '../content-hash.ts'
-import { CorruptBlobError } from '../errors.ts'
+import { CorruptBlobError, TransientError } from '../errors.ts'
 import { type BlobEntry, decodeBlob, encodeBlob } from '../format/blob.ts'
 import { concatBytes } from '../format/bytes.ts'
 import { deflate } from '../format/compression.ts'
@@ -222,8 +222,13 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
   await mapConcurrent(manifest.shards, options.downloadConcurrency, async (shard) => {
     const path = layout.shard(epoch, shard.hash)
     const got = await ctx.remote.get(path)
-    if (!got)
-      throw new CorruptBlobError('a shard named by the newest snapshot is missing; retrying later', path)
+    if (!got) {
+      // Not damage: a newer snapshot may have replaced it while we read. Retry with a fresh listing.
+      ctx.view.reset()
+      throw new TransientError(
+        'a shard named by the newest snapshot is missing (a newer one replaced it?); retrying',
+      )
+    }
     if ((await sha256Hex(got.data)) !== shard.hash) {
       throw new CorruptBlobError('shard content does not match its name', path)
     }

@@ -5,7 +5,7 @@
  * maintenance, lifecycle).
  */
 import type * as Y from 'yjs'
-import { NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
+import { CorruptBlobError, NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import { RemoteView } from '../remote/remote-view.ts'
 import type { SyncContext } from './context.ts'
@@ -364,6 +364,17 @@ export class SyncEngine {
       ])
       if (read.status === 'rejected') throw read.reason
       const current = read.value
+      if (listed.status === 'rejected') throw listed.reason
+      const { view } = this.#ctx
+      const damaged = (why: string) =>
+        new CorruptBlobError(
+          `pool.json ${why}: it was altered; sync stopped to protect your data`,
+          this.#core.layout.pool,
+        )
+      if (current && current.pool.poolId !== state.poolId && view.epochs.has(state.epoch!)) {
+        // A real deletion removes this pool's files before anyone creates a new pool.
+        throw damaged("names another pool while this pool's files are still there")
+      }
       if (!current || current.pool.poolId !== state.poolId) {
         await this.#poolGone()
         throw new PoolDeletedError(this.#core.state.stoppedReason ?? 'the sync data was deleted')
@@ -371,10 +382,12 @@ export class SyncEngine {
       await ensureKey(this.#ctx, current.pool, this.#options.passphrase)
       await verifyPool(this.#ctx, current.pool)
       if (current.pool.epoch !== state.epoch) {
+        // A new master is written (its first snapshot) before pool.json points to it.
+        if (view.epoch(current.pool.epoch).snapshots.size === 0)
+          throw damaged('names an epoch that has no snapshot')
         await this.#newEpoch(current.pool)
         throw new NeedsMasterError(this.#status.message)
       }
-      if (listed.status === 'rejected') throw listed.reason
       await seal(this.#ctx)
       await uploadOutbox(this.#ctx)
       await pull(this.#ctx)
@@ -415,7 +428,7 @@ export class SyncEngine {
       const { state } = this.#core
       state.active = false
       state.stoppedReason =
-        'Sync was turned off: the sync data in Dropbox was deleted from another device. ' +
+        'Sync was turned off: the sync data in Dropbox was deleted (from another device, or in Dropbox). ' +
         'Your diary stays on this device; activate sync to start again.'
       await this.#core.saveState()
     })
