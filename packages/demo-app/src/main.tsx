@@ -6,6 +6,7 @@ import { render } from 'preact'
 import { profileFromUrl, profileUrl } from './app/profile.ts'
 import { go, routeHash } from './app/router.ts'
 import { Session, SessionContext } from './app/session.ts'
+import type { LinkIntent } from './cloud/cloud-link.ts'
 import { cloudConfig, DropboxLink, LINKING_DEVICE_KEY } from './cloud/dropbox-link.ts'
 import { openLeader } from './device/open-leader.ts'
 import { App } from './ui/App.tsx'
@@ -37,22 +38,23 @@ if (fromDropbox) void finishLink()
 
 /** Completes the Dropbox link, cleans the address, and carries on with what the user was doing. */
 async function finishLink(): Promise<void> {
-  let intent: 'link' | 'activate' | undefined
+  let intent: LinkIntent | undefined
   try {
     intent = await cloud.completeLink(url)
   } catch (error) {
     session.linkError.value = errorMessage(error)
   }
+  const activating = intent === 'activate' || intent === 'activate-encrypted'
   history.replaceState(
     null,
     '',
-    profileUrl(url, profile.device) + routeHash({ name: intent === 'activate' ? 'sync' : 'cloud' }),
+    profileUrl(url, profile.device) + routeHash({ name: activating ? 'sync' : 'cloud' }),
   )
-  go({ name: intent === 'activate' ? 'sync' : 'cloud' })
+  go({ name: activating ? 'sync' : 'cloud' })
   try {
     await session.call('linkChanged')
   } catch (error) {
     session.linkError.value = errorMessage(error)
   }
-  if (intent === 'activate') session.linkIntent.value = 'activate'
+  if (activating) session.linkIntent.value = intent
 }

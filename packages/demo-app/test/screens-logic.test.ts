@@ -13,6 +13,8 @@ const state = (sync: Partial<DeviceState['sync']>, extra: Partial<DeviceState> =
   linked: true,
   deviceName: 'Phone',
   cloud: 'emulator',
+  encrypted: false,
+  needsPassphrase: false,
   ...extra,
 })
 

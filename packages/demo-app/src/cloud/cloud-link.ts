@@ -6,8 +6,17 @@
 import type { BlobStore } from '@y-dropbox/core'
 import type { RetryInfo } from '@y-dropbox/dropbox-provider'
 
-/** What the user asked for before being sent to Dropbox to approve the link. */
-export type LinkIntent = 'link' | 'activate'
+/**
+ * What the user asked for before being sent to Dropbox to approve the link: linking only,
+ * activating sync, or activating sync with encryption (the passphrase is never kept across the
+ * trip to Dropbox: the user types it again when back).
+ */
+export type LinkIntent = 'link' | 'activate' | 'activate-encrypted'
+
+/** Reads a stored intent; anything unknown is a plain link. */
+export function parseLinkIntent(value: string | null): LinkIntent {
+  return value === 'activate' || value === 'activate-encrypted' ? value : 'link'
+}
 
 /** The Dropbox link of one device profile. */
 export interface CloudLink {

@@ -15,7 +15,7 @@ import {
   unlink,
 } from '@y-dropbox/dropbox-provider'
 import { type DeviceProfile, profileUrl } from '../app/profile.ts'
-import type { CloudLink, LinkIntent } from './cloud-link.ts'
+import { type CloudLink, type LinkIntent, parseLinkIntent } from './cloud-link.ts'
 import { LinkedStore } from './linked-store.ts'
 
 /** Which Dropbox to use. */
@@ -94,7 +94,7 @@ export class DropboxLink implements CloudLink {
   /** {@inheritDoc CloudLink.completeLink} */
   async completeLink(url: URL): Promise<LinkIntent | undefined> {
     if (!url.searchParams.has('code') && !url.searchParams.has('error')) return undefined
-    const intent = this.storage.getItem(this.intentKey()) === 'activate' ? 'activate' : 'link'
+    const intent = parseLinkIntent(this.storage.getItem(this.intentKey()))
     this.storage.removeItem(this.intentKey())
     this.storage.removeItem(LINKING_DEVICE_KEY)
     await completeBrowserLink({

@@ -22,6 +22,19 @@ export interface DeviceState {
   task?: { label: string; done: number; total: number }
   /** A passing problem the current sync round is retrying (rate limit, network), for the banner. */
   notice?: string
+  /** True when the pool this device syncs with is end-to-end encrypted (this device holds its key). */
+  encrypted: boolean
+  /** True when sync waits for the pool's passphrase (e.g. it was changed on another device). */
+  needsPassphrase: boolean
+}
+
+/** Options of `activate`. */
+export interface ActivateOptions {
+  /**
+   * Encrypts the pool this device creates, or unlocks the encrypted pool it joins. Passed to the
+   * engine only, which keeps the derived key; never stored or logged by the app.
+   */
+  passphrase?: string
 }
 
 /** How a restore treats the entries already on the device. */
@@ -39,8 +52,22 @@ export interface RestoreResult {
 
 /** Operations the syncing tab runs for any tab. */
 export type DeviceCalls = {
-  /** Activates sync (builds or joins the pool); `created` on the first device. */
-  activate(): Promise<'created' | 'joined'>
+  /**
+   * Activates sync (builds or joins the pool); `created` on the first device. Rejects with a
+   * `PassphraseError` when the pool is encrypted and the passphrase is missing or wrong (nothing is
+   * written then), and refuses a passphrase for a pool that is not encrypted.
+   */
+  activate(options?: ActivateOptions): Promise<'created' | 'joined'>
+  /**
+   * Gives this device the pool's passphrase (after another device changed it) and syncs; a wrong
+   * one rejects with a `PassphraseError` and changes nothing.
+   */
+  unlock(passphrase: string): Promise<void>
+  /**
+   * Re-encrypts the pool with a new passphrase (or encrypts a plain pool) through a new master;
+   * other devices are asked for the new passphrase, then to download the master.
+   */
+  changePassphrase(passphrase: string): Promise<void>
   /** Pushes everything pending and pulls everything missed. */
   syncNow(): Promise<void>
   /** Replaces this device's diary by the pool's master. */

@@ -2,7 +2,14 @@
  * The syncing tab's side of a device: the sync engine seen as a document source for the other
  * tabs, and every device operation (`DeviceCalls`) run against it.
  */
-import { AuthError, type DocsEvent, type SyncEngine, type SyncStatus } from '@y-dropbox/core'
+import {
+  AuthError,
+  type DocsEvent,
+  PassphraseError,
+  type SyncEngine,
+  type SyncStatus,
+  YDropboxError,
+} from '@y-dropbox/core'
 import type { RetryInfo } from '@y-dropbox/dropbox-provider'
 import * as Y from 'yjs'
 import type { CloudLink } from '../cloud/cloud-link.ts'
@@ -11,7 +18,9 @@ import type { ListItem } from '../model/diary-index.ts'
 import { initEntry, randomId } from '../model/entry.ts'
 import { sampleEntries } from '../model/samples.ts'
 import type { DocSource, SourceEvents } from '../tabs/leader-service.ts'
-import type { DeviceCalls, DeviceState, RestoreMode } from './device-api.ts'
+import type { ActivateOptions, DeviceCalls, DeviceState, RestoreMode } from './device-api.ts'
+import { needsPassphrase, poolEncryption } from './passphrase.ts'
+import { POOL_ROOT } from './pool-root.ts'
 
 /** How often (in entries) a long task reports progress. */
 const PROGRESS_EVERY = 50
@@ -29,12 +38,19 @@ export class DeviceLeader {
   private resting: SyncStatus
   /** Operations the user started that are running now. */
   private running = 0
+  /**
+   * The status of a device whose sync is off, while it is off. A refused activation (wrong or
+   * missing passphrase) leaves the engine's status at `error` though nothing changed: sync is
+   * still off, and the screen that asked for the passphrase says what went wrong.
+   */
+  private off: SyncStatus | undefined
   private readonly onStatus = (status: SyncStatus) => {
     if (status.state !== 'syncing') {
       // A retry note only makes sense while the round that retries is running.
       this.notice = undefined
       this.resting = status
     }
+    if (status.state === 'inactive') this.off = status
     this.emitState()
   }
   private readonly onDocs = (event: DocsEvent) => this.emitDocs(event)
@@ -48,6 +64,7 @@ export class DeviceLeader {
     private linked: boolean,
   ) {
     this.resting = engine.status
+    if (engine.status.state === 'inactive') this.off = engine.status
     engine.on('status', this.onStatus)
     engine.on('docs', this.onDocs)
     cloud.onRetry = (info) => this.noteRetry(info)
@@ -69,10 +86,19 @@ export class DeviceLeader {
 
   /** The device operations, run here for any tab. */
   readonly calls: DeviceCalls = {
-    activate: async () => {
+    activate: async (options: ActivateOptions = {}) => {
       if (!this.linked) throw new AuthError('Dropbox is not linked on this device; tap “Link Dropbox” first')
-      return this.userOperation(() => this.engine.activate())
+      return this.userOperation(() => this.activate(options.passphrase))
     },
+    unlock: (passphrase: string) =>
+      this.userOperation(async () => {
+        await this.engine.unlock(passphrase)
+        // Look at the pool now (a new master waits after a passphrase change) rather than when the
+        // background loop's back-off ends; a failure here is in the status, the unlock stands.
+        await this.engine.syncNow().catch(() => {})
+      }),
+    changePassphrase: (passphrase: string) =>
+      this.userOperation(() => this.engine.changePassphrase(passphrase)),
     syncNow: () => this.userOperation(() => this.engine.syncNow()),
     downloadMaster: () =>
       this.userOperation(async () => {
@@ -159,7 +185,10 @@ export class DeviceLeader {
       linked: this.linked,
       deviceName: this.engine.deviceName,
       cloud: this.cloud.kind,
+      encrypted: this.engine.encrypted,
+      needsPassphrase: false,
     }
+    state.needsPassphrase = needsPassphrase(state.sync)
     if (this.task) state.task = this.task
     if (this.notice) state.notice = this.notice
     return state
@@ -172,10 +201,38 @@ export class DeviceLeader {
    */
   private shownStatus(): SyncStatus {
     const status = this.engine.status
-    if (status.state === 'syncing' && this.resting.state === 'needs-master' && this.running === 0) {
+    if (this.off && status.state !== 'inactive' && this.running === 0) {
+      return { ...this.off, pending: status.pending }
+    }
+    const waiting = this.resting.state === 'needs-master' || needsPassphrase(this.resting)
+    if (status.state === 'syncing' && waiting && this.running === 0) {
       return { ...this.resting, pending: status.pending }
     }
     return status
+  }
+
+  /**
+   * Activates sync. A passphrase is only handed to the engine for a pool that is encrypted or does
+   * not exist yet: for a plain pool it would be refused, and the engine would keep it for later
+   * attempts.
+   */
+  private async activate(passphrase: string | undefined): Promise<'created' | 'joined'> {
+    if (passphrase !== undefined && (await poolEncryption(this.cloud.remote, POOL_ROOT)) === 'plain') {
+      throw new YDropboxError(
+        'the sync data in Dropbox is not encrypted, so this device joins it without a passphrase. ' +
+          'Untick “Encrypt my diary” to join; then, to encrypt it, use Change Sync Passphrase',
+      )
+    }
+    try {
+      const outcome = await this.engine.activate(passphrase === undefined ? {} : { passphrase })
+      this.off = undefined
+      return outcome
+    } catch (error) {
+      // Refused for its passphrase: nothing was written and sync is still off. Anything else may
+      // have failed after the device joined, so the engine's status is shown as it is.
+      if (!(error instanceof PassphraseError)) this.off = undefined
+      throw error
+    }
   }
 
   /** Runs an operation the user asked for; its progress shows in the status while it runs. */
