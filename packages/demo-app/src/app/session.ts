@@ -26,6 +26,8 @@ export class Session {
   readonly linkIntent = signal<LinkIntent | undefined>(undefined)
   /** Why the last attempt to link Dropbox failed, if it did. */
   readonly linkError = signal<string | undefined>(undefined)
+  /** True while this tab asks for the sync passphrase (sync waits for it, e.g. after a change elsewhere). */
+  readonly askPassphrase = signal(false)
   /** Set when this tab could not open the device's database. */
   readonly failure = signal<string | undefined>(undefined)
 

@@ -8,6 +8,7 @@ import { DeviceSync } from './DeviceSync.tsx'
 import { DiaryList } from './DiaryList.tsx'
 import { EntryEditor } from './EntryEditor.tsx'
 import { Icon } from './icons.tsx'
+import { UnlockDialog } from './passphrase-parts.tsx'
 import { Report } from './Report.tsx'
 import { Settings } from './Settings.tsx'
 
@@ -61,6 +62,7 @@ export function App() {
       <main>
         <Screen route={current} />
       </main>
+      <UnlockDialog />
       <nav class="tabbar no-print">
         <a href="#/" class={current.name === 'diary' || current.name === 'entry' ? 'active' : ''}>
           <Icon name="diary" class="icon" />

@@ -1,7 +1,7 @@
 /**
  * The status banner along the top of every screen: what sync is doing (uploading, up to date,
- * offline, rate limited and retrying, new master available, errors with what to do) and progress
- * of long work. Unobtrusive: "Up to date" shows briefly; any message can be dismissed until it
+ * offline, rate limited and retrying, new master available, a passphrase to enter, errors with what
+ * to do) and progress of long work. Unobtrusive: "Up to date" shows briefly; any message can be dismissed until it
  * changes.
  */
 import { useEffect, useState } from 'preact/hooks'
@@ -28,8 +28,14 @@ export interface BannerView {
   action?: { label: string; run: () => void }
 }
 
-/** Chooses the banner for a device state; `undefined` for none. */
-export function bannerFor(state: DeviceState | undefined): BannerView | undefined {
+/**
+ * Chooses the banner for a device state; `undefined` for none. `askPassphrase` opens the passphrase
+ * request when sync waits for it (default: go to Device Sync Services).
+ */
+export function bannerFor(
+  state: DeviceState | undefined,
+  askPassphrase: () => void = () => go({ name: 'sync' }),
+): BannerView | undefined {
   if (!state) return undefined
   if (state.task) {
     const { label, done, total } = state.task
@@ -53,7 +59,11 @@ export function bannerFor(state: DeviceState | undefined): BannerView | undefine
     case 'offline':
       return { kind: 'warn', text }
     case 'error':
-      return { kind: 'error', text, action: toSync }
+      return {
+        kind: 'error',
+        text,
+        action: state.needsPassphrase ? { label: 'Enter passphrase', run: askPassphrase } : toSync,
+      }
     case 'needs-master':
       return {
         kind: 'warn',
@@ -70,7 +80,9 @@ export function bannerFor(state: DeviceState | undefined): BannerView | undefine
 /** The banner of this tab. */
 export function Banner() {
   const session = useSession()
-  const view = bannerFor(session.state.value)
+  const view = bannerFor(session.state.value, () => {
+    session.askPassphrase.value = true
+  })
   const [dismissed, setDismissed] = useState<string | undefined>(undefined)
   const [okUntil, setOkUntil] = useState(0)
   const text = view?.text

@@ -2,15 +2,17 @@
  * Settings → Cloud Services → Device Sync Services: every operation of device sync with the labels
  * of the product's help page, the device's sync state and the devices of the pool.
  */
-import { useEffect, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import { useSession } from '../app/session.ts'
 import { POOL_ROOT } from '../device/pool-root.ts'
+import { ActivateSync } from './ActivateSync.tsx'
 import { Confirm, Dialog } from './Dialog.tsx'
 import { PoolDevices, RenameDevice } from './device-sync-parts.tsx'
 import { formatAgo, plural } from './format.ts'
+import { ChangePassphraseDialog } from './passphrase-parts.tsx'
 import { useAction } from './use-action.ts'
 
-type Ask = 'upload' | 'download' | 'off' | 'delete'
+type Ask = 'upload' | 'download' | 'off' | 'delete' | 'passphrase'
 
 const STATE_LABEL = {
   inactive: 'Off',
@@ -31,24 +33,12 @@ export function DeviceSync() {
   const sync = state?.sync
   const active = sync !== undefined && sync.state !== 'inactive'
 
-  const activate = () =>
-    action.run('Activating', async () => {
-      if (!state?.linked) {
-        await session.cloud.beginLink('activate')
-        return
-      }
-      setActivated(await session.call('activate'))
-    })
+  const changePassphrase = (passphrase: string) => {
+    setAsk(undefined)
+    action.run('Changing the sync passphrase', () => session.call('changePassphrase', passphrase))
+  }
 
-  // Back from Dropbox's approve page with "activate" in mind: carry on.
-  useEffect(() => {
-    if (session.linkIntent.value === 'activate' && state?.linked) {
-      session.linkIntent.value = undefined
-      activate()
-    }
-  })
-
-  const run = (what: Ask) => {
+  const run = (what: Exclude<Ask, 'passphrase'>) => {
     setAsk(undefined)
     const tasks = {
       upload: ['Uploading the master', () => session.call('uploadMaster')],
@@ -93,6 +83,12 @@ export function DeviceSync() {
           <dd>
             {state.linked ? (state.cloud === 'emulator' ? 'Linked (emulator)' : 'Linked') : 'Not linked'}
           </dd>
+          {active && (
+            <>
+              <dt>Encryption</dt>
+              <dd data-testid="encryption">{state.encrypted ? 'Encrypted' : 'Not encrypted'}</dd>
+            </>
+          )}
         </dl>
       </div>
 
@@ -100,17 +96,18 @@ export function DeviceSync() {
 
       <div class="card">
         <div class="btn-stack">
-          {!active && (
-            <>
-              <p class="small muted" style={{ margin: 0 }}>
-                Start with the device that has your most up-to-date diary: it becomes your Primary device and
-                its diary the starting point for the others.
-                {state.linked ? '' : ' You will be asked to link Dropbox first.'}
-              </p>
-              <button type="button" class="btn primary block" disabled={!!action.busy} onClick={activate}>
-                Activate Sync Services
-              </button>
-            </>
+          {!active && <ActivateSync action={action} onActivated={setActivated} />}
+          {active && state.needsPassphrase && (
+            <button
+              type="button"
+              class="btn primary block"
+              disabled={!!action.busy}
+              onClick={() => {
+                session.askPassphrase.value = true
+              }}
+            >
+              Enter passphrase
+            </button>
           )}
           {active && sync.state === 'needs-master' && (
             <button
@@ -126,7 +123,7 @@ export function DeviceSync() {
             <>
               <button
                 type="button"
-                class={`btn block ${sync.state === 'needs-master' ? '' : 'primary'}`}
+                class={`btn block ${sync.state === 'needs-master' || state.needsPassphrase ? '' : 'primary'}`}
                 disabled={!!action.busy || sync.state === 'needs-master'}
                 onClick={() => action.run('Synchronizing', () => session.call('syncNow'))}
               >
@@ -150,6 +147,14 @@ export function DeviceSync() {
                   Download Master DB to Device
                 </button>
               )}
+              <button
+                type="button"
+                class="btn block"
+                disabled={!!action.busy}
+                onClick={() => setAsk('passphrase')}
+              >
+                Change Sync Passphrase
+              </button>
               <button type="button" class="btn block" disabled={!!action.busy} onClick={() => setAsk('off')}>
                 Turn Off Sync Services for Device
               </button>
@@ -220,6 +225,13 @@ export function DeviceSync() {
             </p>
           )}
         </Dialog>
+      )}
+      {ask === 'passphrase' && (
+        <ChangePassphraseDialog
+          encrypted={state.encrypted}
+          onCancel={() => setAsk(undefined)}
+          onConfirm={changePassphrase}
+        />
       )}
       {ask === 'upload' && (
         <Confirm
