@@ -197,6 +197,10 @@ describe('a device killed at random moments', () => {
       }
       expect(views[1]!.list).toEqual(views[0]!.list)
       let checked = 0
+      const missing = [...acks].filter(
+        ([id, ack]) => !ack.mayBeDiscarded && !(views[0]!.ids.has(id) && views[1]!.ids.has(id)),
+      )
+      if (missing.length > 0) console.log(`missing: ${missing.map(([id]) => id).join(' ')}`)
       for (const [id, ack] of acks) {
         if (ack.mayBeDiscarded) continue
         checked++
