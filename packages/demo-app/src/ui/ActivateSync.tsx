@@ -7,13 +7,19 @@ import { useEffect, useState } from 'preact/hooks'
 import { useSession } from '../app/session.ts'
 import type { ActivateOptions } from '../device/device-api.ts'
 import { isPassphraseRequest } from '../device/passphrase.ts'
-import { EMPTY_NEW_PASSPHRASE, newPassphraseProblem } from './passphrase-form.ts'
+import { EMPTY_NEW_PASSPHRASE, type NewPassphrase, newPassphraseProblem } from './passphrase-form.ts'
 import { EncryptChoice, NewPassphraseFields, PassphraseDialog } from './passphrase-parts.tsx'
 import type { Action } from './use-action.ts'
 import { errorMessage } from './use-action.ts'
 
 /** Props of {@link ActivateSync}. */
 export interface ActivateSyncProps {
+  /**
+   * Whether sync is off, so there is something to activate. The component stays mounted while sync
+   * is on: an activation shows the device as syncing while it runs, and the passphrase request
+   * must outlive that.
+   */
+  off: boolean
   /** The screen's action runner (one operation at a time, its failure shown below the buttons). */
   action: Action
   /** Sync is on: `created` on the first device, `joined` on the others. */
@@ -21,9 +27,11 @@ export interface ActivateSyncProps {
 }
 
 /** The activation part of the Device Sync Services screen. */
-export function ActivateSync({ action, onActivated }: ActivateSyncProps) {
+export function ActivateSync({ off, action, onActivated }: ActivateSyncProps) {
   const session = useSession()
   const linked = session.state.value?.linked ?? false
+  // Read while rendering, so the screen renders again when the intent arrives.
+  const intent = session.linkIntent.value
   const [encrypt, setEncrypt] = useState(false)
   const [fields, setFields] = useState(EMPTY_NEW_PASSPHRASE)
   const [problem, setProblem] = useState<string | undefined>(undefined)
@@ -38,15 +46,26 @@ export function ActivateSync({ action, onActivated }: ActivateSyncProps) {
         return
       }
       try {
-        const outcome = await session.call('activate', options)
-        setFields(EMPTY_NEW_PASSPHRASE)
-        onActivated(outcome)
+        done(await session.call('activate', options))
       } catch (error) {
         if (!isPassphraseRequest(error)) throw error
         // The pool is encrypted: ask for its passphrase; a wrong one tried already is said at once.
         setAsking(options.passphrase === undefined ? '' : errorMessage(error))
       }
     })
+
+  // Once a problem shows, it follows the typing, so it goes away when fixed.
+  const change = (value: NewPassphrase) => {
+    setFields(value)
+    if (problem) setProblem(newPassphraseProblem(value))
+  }
+
+  const done = (outcome: 'created' | 'joined') => {
+    setAsking(undefined)
+    setFields(EMPTY_NEW_PASSPHRASE)
+    setBackFromDropbox(false)
+    onActivated(outcome)
+  }
 
   const activate = () => {
     setBackFromDropbox(false)
@@ -60,7 +79,6 @@ export function ActivateSync({ action, onActivated }: ActivateSyncProps) {
 
   // Back from Dropbox's approve page with activation in mind: carry on, or ask for the passphrase.
   useEffect(() => {
-    const intent = session.linkIntent.value
     if ((intent !== 'activate' && intent !== 'activate-encrypted') || !linked) return
     session.linkIntent.value = undefined
     if (intent === 'activate') {
@@ -71,59 +89,60 @@ export function ActivateSync({ action, onActivated }: ActivateSyncProps) {
     }
   })
 
+  const dialog = asking !== undefined && (
+    <PassphraseDialog
+      title="Your Sync Data is Encrypted"
+      confirm="Join"
+      initialError={asking || undefined}
+      onCancel={() => setAsking(undefined)}
+      onSubmit={async (passphrase) => done(await session.call('activate', { passphrase }))}
+    >
+      <p>
+        Your diary's sync data in Dropbox is encrypted with a passphrase. Enter the passphrase chosen when
+        sync was turned on with encryption to join; nothing changes on this device or in Dropbox until it is
+        right.
+      </p>
+    </PassphraseDialog>
+  )
+  // The dialog keeps its place in the tree whether or not the card shows, so it is never remounted.
   return (
     <>
-      <p class="small muted" style={{ margin: 0 }}>
-        Start with the device that has your most up-to-date diary: it becomes your Primary device and its
-        diary the starting point for the others.
-        {linked ? '' : ' You will be asked to link Dropbox first.'}
-      </p>
-      <EncryptChoice
-        chosen={encrypt}
-        onChoose={(chosen) => {
-          setEncrypt(chosen)
-          setProblem(undefined)
-        }}
-      >
-        {linked ? (
-          <>
-            {backFromDropbox && (
-              <p class="small" role="status" data-testid="passphrase-again" style={{ marginTop: 0 }}>
-                Dropbox is linked. The passphrase is never stored, so type it here, then tap Activate Sync
-                Services.
+      {off && (
+        <>
+          <p class="small muted" style={{ margin: 0 }}>
+            Start with the device that has your most up-to-date diary: it becomes your Primary device and its
+            diary the starting point for the others.
+            {linked ? '' : ' You will be asked to link Dropbox first.'}
+          </p>
+          <EncryptChoice
+            chosen={encrypt}
+            onChoose={(chosen) => {
+              setEncrypt(chosen)
+              setProblem(undefined)
+            }}
+          >
+            {linked ? (
+              <>
+                {backFromDropbox && (
+                  <p class="small" role="status" data-testid="passphrase-again" style={{ marginTop: 0 }}>
+                    Dropbox is linked. The passphrase is never stored, so type it here, then tap Activate Sync
+                    Services.
+                  </p>
+                )}
+                <NewPassphraseFields value={fields} onChange={change} problem={problem} />
+              </>
+            ) : (
+              <p class="small" style={{ margin: 0 }}>
+                You choose the passphrase once Dropbox is linked.
               </p>
             )}
-            <NewPassphraseFields value={fields} onChange={setFields} problem={problem} />
-          </>
-        ) : (
-          <p class="small" style={{ margin: 0 }}>
-            You choose the passphrase once Dropbox is linked.
-          </p>
-        )}
-      </EncryptChoice>
-      <button type="button" class="btn primary block" disabled={!!action.busy} onClick={activate}>
-        Activate Sync Services
-      </button>
-      {asking !== undefined && (
-        <PassphraseDialog
-          title="Your Sync Data is Encrypted"
-          confirm="Join"
-          initialError={asking || undefined}
-          onCancel={() => setAsking(undefined)}
-          onSubmit={async (passphrase) => {
-            const outcome = await session.call('activate', { passphrase })
-            setAsking(undefined)
-            setFields(EMPTY_NEW_PASSPHRASE)
-            onActivated(outcome)
-          }}
-        >
-          <p>
-            Your diary's sync data in Dropbox is encrypted with a passphrase. Enter the passphrase chosen when
-            sync was turned on with encryption to join; nothing changes on this device or in Dropbox until it
-            is right.
-          </p>
-        </PassphraseDialog>
+          </EncryptChoice>
+          <button type="button" class="btn primary block" disabled={!!action.busy} onClick={activate}>
+            Activate Sync Services
+          </button>
+        </>
       )}
+      {dialog}
     </>
   )
 }

@@ -96,7 +96,7 @@ export function DeviceSync() {
 
       <div class="card">
         <div class="btn-stack">
-          {!active && <ActivateSync action={action} onActivated={setActivated} />}
+          <ActivateSync off={!active} action={action} onActivated={setActivated} />
           {active && state.needsPassphrase && (
             <button
               type="button"

@@ -82,7 +82,7 @@ export function EncryptChoice({ chosen, onChoose, children }: EncryptChoiceProps
       <p class="small muted" style={{ margin: '4px 0 0' }}>
         {ENCRYPTION_PROMISE}
       </p>
-      {chosen && <div style={{ marginTop: 12 }}>{children}</div>}
+      {chosen && <div style={{ marginTop: 14 }}>{children}</div>}
     </div>
   )
 }
@@ -155,6 +155,7 @@ export function PassphraseDialog({
             class="input"
             type="password"
             autocomplete="current-password"
+            autoFocus
             value={passphrase}
             onInput={(e) => setPassphrase(e.currentTarget.value)}
           />
@@ -239,7 +240,14 @@ export function ChangePassphraseDialog({ encrypted, onConfirm, onCancel }: Chang
           changes they have not uploaded yet are kept in a local backup there.
         </p>
         <p class="small muted">{ENCRYPTION_PROMISE}</p>
-        <NewPassphraseFields value={value} onChange={setValue} problem={problem} />
+        <NewPassphraseFields
+          value={value}
+          onChange={(next) => {
+            setValue(next)
+            if (problem) setProblem(newPassphraseProblem(next))
+          }}
+          problem={problem}
+        />
       </form>
     </Dialog>
   )
