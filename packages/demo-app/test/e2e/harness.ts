@@ -38,6 +38,8 @@ export interface Stack {
   open(device: string, hash?: string, context?: BrowserContext): Promise<Page>
   /** The emulator's files under the pool folder. */
   poolFiles(): Promise<string[]>
+  /** The bytes of one file, downloaded through the Dropbox API with a token the emulator issues. */
+  readFile(path: string): Promise<Uint8Array>
   /** Cuts one device off from the emulated Dropbox; returns the rule id. */
   offline(device: string): Promise<string>
   /** Removes a fault rule. */
@@ -68,6 +70,7 @@ export async function startStack(): Promise<Stack> {
   })
   const context = await browser.newContext({ viewport: { width: 430, height: 900 } })
   const pageErrors: string[] = []
+  let token: string | undefined
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${emulator.url}/__emulator/${path}`, {
       method,
@@ -103,6 +106,15 @@ export async function startStack(): Promise<Stack> {
     async poolFiles() {
       const files = (await admin('GET', 'files')) as Array<{ pathLower: string }>
       return files.map((f) => f.pathLower).filter((p) => p.startsWith('/pain-diary/'))
+    },
+    async readFile(path) {
+      token ??= emulator.issueTokens().accessToken
+      const res = await fetch(`${emulator.url}/2/files/download`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'dropbox-api-arg': JSON.stringify({ path }) },
+      })
+      if (!res.ok) throw new Error(`emulator download ${path}: ${res.status} ${await res.text()}`)
+      return new Uint8Array(await res.arrayBuffer())
     },
     async offline(device) {
       const { id } = (await admin('POST', 'faults', { client: device, fault: 'offline' })) as { id: string }
