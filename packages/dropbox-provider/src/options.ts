@@ -1,7 +1,7 @@
 /** Options of `DropboxBlobStore`, with their defaults. */
 
 import type { Dropbox, DropboxAuth } from 'dropbox'
-import { abortableSleep, type RetryInfo } from './retry.ts'
+import { abortableSleep, type RetryInfo, type RetryTiming } from './retry.ts'
 
 /** How a `DropboxBlobStore` talks to Dropbox and how patient it is. */
 export interface DropboxBlobStoreOptions {
@@ -57,14 +57,8 @@ export interface DropboxBlobStoreOptions {
   clientTag?: string
 }
 
-/** Options with every default applied. */
-export interface ResolvedOptions {
-  maxRetryTimeMs: number
-  baseDelayMs: number
-  maxDelayMs: number
-  random: () => number
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  now: () => number
+/** Options with every default applied: the retry timing plus the store's own knobs. */
+export interface ResolvedOptions extends Omit<RetryTiming, 'onRetry'> {
   longpollTimeoutS: number
   uploadConcurrency: number
   downloadConcurrency: number
