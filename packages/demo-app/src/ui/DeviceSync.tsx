@@ -216,7 +216,8 @@ export function DeviceSync() {
           {activated === 'created' ? (
             <p>
               This is your Primary device. A copy of its diary is being uploaded to your Dropbox as the
-              starting point for your other devices. Activate Sync Services on each of them next.
+              starting point for your other devices. Activate Sync Services on each of them next
+              {state.encrypted ? ', with the same passphrase.' : '.'}
             </p>
           ) : (
             <p>
