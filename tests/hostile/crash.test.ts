@@ -177,7 +177,7 @@ describe('a device killed at random moments', () => {
       await settle(other)
       await settle(crasher)
 
-      const views = []
+      const views: Array<{ list: string[]; ids: Set<string> }> = []
       for (const engine of [crasher, other]) {
         const ids: string[] = []
         for (const { id } of engine.list()) {
