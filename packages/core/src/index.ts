@@ -12,7 +12,7 @@ export { isDeletedDoc, REMOTE_ORIGIN } from './engine/core.ts'
 export type { DocsEvent, SyncEngineEvents } from './engine/events.ts'
 export type { PoolDevice } from './engine/maintenance.ts'
 export type { SyncEngineOptions } from './engine/options.ts'
-export { type SyncProgress, SyncState, type SyncStatus } from './engine/status.ts'
+export { type SyncAction, type SyncProgress, SyncState, type SyncStatus } from './engine/status.ts'
 export { type DocInfo, SyncEngine } from './engine/sync-engine.ts'
 export * from './errors.ts'
 export {

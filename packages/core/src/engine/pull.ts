@@ -17,7 +17,7 @@ import { logAad, mapConcurrent, type SyncContext } from './context.ts'
 import type { RemoteEntry } from './core.ts'
 import type { DocsEvent } from './events.ts'
 import { takeNewDeviceId } from './push.ts'
-import { applySnapshot, readNewestManifest } from './snapshot.ts'
+import { applySnapshot, MissingShardError, readNewestManifest } from './snapshot.ts'
 
 /** Files downloaded and applied per LocalStore write. */
 const CHUNK_FILES = 64
@@ -47,19 +47,38 @@ export async function pull(ctx: SyncContext): Promise<void> {
   if (mine && [...mine.keys()].some((seq) => seq >= core.state.nextSeq)) await takeNewDeviceId(ctx)
 
   // Every epoch starts from a snapshot whose content is in no log: merge one once.
-  if (newest && (!core.state.snapshotApplied || snapshotNeeded(core.state.coverage, newest, files))) {
+  let snapshot = newest
+  for (let attempt = 0; snapshot && attempt < 2; attempt++) {
+    if (core.state.snapshotApplied && !snapshotNeeded(core.state.coverage, snapshot, files)) break
     try {
-      await applySnapshot(ctx, newest)
+      await applySnapshot(ctx, snapshot)
+      break
     } catch (error) {
-      // A passing failure is retried next round; a damaged snapshot is set aside for good.
-      if (error instanceof YDropboxError && !(error instanceof CorruptBlobError)) throw error
-      const path = core.layout.snapshot(epoch, newest.name)
-      core.state.quarantine[path] = files.snapshots.get(newest.name)?.rev ?? ''
+      if (error instanceof MissingShardError && attempt === 0) {
+        // Replaced by a newer snapshot while we read (then take that one), or really gone.
+        ctx.view.reset()
+        await ctx.view.refresh()
+        const again = await readNewestManifest(ctx, ctx.view.epoch(epoch))
+        if (again && again.name !== snapshot.name) {
+          snapshot = again
+          continue
+        }
+      }
+      // A passing failure is retried next round; a damaged or incomplete snapshot is set aside.
+      if (
+        error instanceof YDropboxError &&
+        !(error instanceof CorruptBlobError || error instanceof MissingShardError)
+      ) {
+        throw error
+      }
+      const path = core.layout.snapshot(epoch, snapshot.name)
+      core.state.quarantine[path] = ctx.view.epoch(epoch).snapshots.get(snapshot.name)?.rev ?? ''
       ctx.quarantined(path, error)
+      break
     }
   }
 
-  const plan = planLogs(ctx, files)
+  const plan = planLogs(ctx, ctx.view.epoch(epoch))
   if (plan.length === 0) return
   let done = 0
   const quarantine = (file: PlannedFile, error: unknown) => {

@@ -223,11 +223,7 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
     const path = layout.shard(epoch, shard.hash)
     const got = await ctx.remote.get(path)
     if (!got) {
-      // Not damage: a newer snapshot may have replaced it while we read. Retry with a fresh listing.
-      ctx.view.reset()
-      throw new TransientError(
-        'a shard named by the newest snapshot is missing (a newer one replaced it?); retrying',
-      )
+      throw new MissingShardError(`a shard named by the newest snapshot is missing (${path})`)
     }
     if ((await sha256Hex(got.data)) !== shard.hash) {
       throw new CorruptBlobError('shard content does not match its name', path)
@@ -270,6 +266,9 @@ async function compressionRatio(docs: BlobEntry[]): Promise<number> {
   if (size < 4096) return 1
   return Math.max(1, size / (await deflate(concatBytes(sample))).length)
 }
+
+/** A shard of the snapshot being read is gone: replaced by a newer snapshot meanwhile, or deleted. */
+export class MissingShardError extends TransientError {}
 
 /** SHA-256 of bytes as lower-case hex. */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

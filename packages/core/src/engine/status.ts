@@ -43,7 +43,12 @@ export interface SyncStatus {
   /** When the last complete sync round ended (ms), if ever. */
   lastSyncAt?: number
   progress?: SyncProgress
+  /** What the user must do for sync to go on, when something: the app can offer that button. */
+  action?: SyncAction
 }
+
+/** The user action a status asks for. */
+export type SyncAction = 'enter-passphrase' | 'link-dropbox' | 'free-space' | 'download-master' | 'update-app'
 
 /** "1 change" / "3 changes". */
 export function changes(n: number): string {
@@ -56,7 +61,10 @@ export function idleMessage(pending: number): string {
 }
 
 /** Turns a failed round into a state and a message that says what to do. */
-export function describeFailure(error: unknown, pending: number): { state: SyncState; message: string } {
+export function describeFailure(
+  error: unknown,
+  pending: number,
+): { state: SyncState; message: string; action?: SyncAction } {
   const keep = pending > 0 ? ` ${changes(pending)} will upload then.` : ''
   if (error instanceof RateLimitError) {
     return {
@@ -68,19 +76,25 @@ export function describeFailure(error: unknown, pending: number): { state: SyncS
     return {
       state: SyncState.error,
       message: `Dropbox access was revoked or has expired. Link Dropbox again to resume syncing.${keep}`,
+      action: 'link-dropbox',
     }
   }
   if (error instanceof QuotaError) {
     return {
       state: SyncState.error,
       message: `Your Dropbox is full. Free some space in Dropbox; syncing resumes by itself.${keep}`,
+      action: 'free-space',
     }
   }
   if (error instanceof PassphraseError) {
-    return { state: SyncState.error, message: `${capitalise(strip(error.message))}.${keep}` }
+    return {
+      state: SyncState.error,
+      message: `${capitalise(strip(error.message))}.${keep}`,
+      action: 'enter-passphrase',
+    }
   }
   if (error instanceof UnsupportedVersionError) {
-    return { state: SyncState.error, message: `${strip(error.message)}.` }
+    return { state: SyncState.error, message: `${strip(error.message)}.`, action: 'update-app' }
   }
   if (error instanceof CorruptBlobError) {
     return { state: SyncState.error, message: `Sync data in Dropbox is damaged: ${strip(error.message)}.` }

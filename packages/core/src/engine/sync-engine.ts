@@ -10,7 +10,7 @@ import type { PoolRecord } from '../remote/records.ts'
 import { RemoteView } from '../remote/remote-view.ts'
 import type { SyncContext } from './context.ts'
 import { EngineCore } from './core.ts'
-import { ensureKey, loadKey, setCipher, verifyPool } from './encryption.ts'
+import { ensureKey, loadKey, setCipher, useKey, verifyPool } from './encryption.ts'
 import type { SyncEngineEvents } from './events.ts'
 import * as lifecycle from './lifecycle.ts'
 import {
@@ -170,12 +170,23 @@ export class SyncEngine {
    * with `PassphraseError` before anything is written.
    */
   async activate(options: { passphrase?: string } = {}): Promise<'created' | 'joined'> {
+    const previous = this.#options.passphrase
     if (options.passphrase !== undefined) this.#options.passphrase = options.passphrase
     await this.#core.flush()
     this.#setStatus({ state: SyncState.syncing, message: 'Activating sync…' })
-    const { outcome, current } = await this.#guard(() =>
-      this.#rounds.run(() => lifecycle.activatePool(this.#ctx)),
-    )
+    let activation: lifecycle.Activation
+    try {
+      activation = await this.#guard(() => this.#rounds.run(() => lifecycle.activatePool(this.#ctx)))
+    } catch (error) {
+      // A refused activation leaves sync off.
+      if (!this.#core.state.active)
+        this.#setStatus({ state: SyncState.inactive, action: this.#status.action })
+      throw error
+    } finally {
+      // The derived key is kept; the passphrase itself is not (nor a refused one).
+      this.#options.passphrase = previous
+    }
+    const { outcome, current } = activation
     await this.#guard(() => this.#round(current))
     this.#startLoop()
     return outcome
@@ -232,6 +243,8 @@ export class SyncEngine {
     await this.#guard(() => ensureKey(this.#ctx, current.pool, passphrase, true))
     this.#restStatus()
     this.#startLoop()
+    // A loop waiting out a backoff after passphrase failures goes on at once.
+    this.#loop.wake()
   }
 
   /**
@@ -282,8 +295,11 @@ export class SyncEngine {
       delete state.poolId
       delete state.epoch
       delete state.needsMaster
+      delete state.poolGeneration
       await this.#core.saveState()
     })
+    // The pool and its key are gone: a new pool decides afresh whether it is encrypted.
+    await useKey(this.#ctx, undefined)
     this.#setStatus({
       state: SyncState.inactive,
       message: 'Sync is off. All sync data was deleted from Dropbox.',
@@ -382,9 +398,6 @@ export class SyncEngine {
       await ensureKey(this.#ctx, current.pool, this.#options.passphrase)
       await verifyPool(this.#ctx, current.pool)
       if (current.pool.epoch !== state.epoch) {
-        // A new master is written (its first snapshot) before pool.json points to it.
-        if (view.epoch(current.pool.epoch).snapshots.size === 0)
-          throw damaged('names an epoch that has no snapshot')
         await this.#newEpoch(current.pool)
         throw new NeedsMasterError(this.#status.message)
       }
@@ -471,6 +484,7 @@ export class SyncEngine {
         state: SyncState.needsMaster,
         message: `A new master database was uploaded from ${state.needsMaster.by} on ${when}. Download Master DB to Device to continue syncing.${keep}`,
         progress: undefined,
+        action: 'download-master',
       })
     } else {
       // What a round had to leave aside stays in view until a round goes without it.
@@ -488,6 +502,9 @@ export class SyncEngine {
     const last = this.#core.state.lastSyncAt
     if (last !== undefined) next.lastSyncAt = last
     if (next.progress === undefined) delete next.progress
+    // An action belongs to the state and message that asked for it.
+    const moved = change.state !== undefined || change.message !== undefined
+    if (next.action === undefined || (moved && !('action' in change))) delete next.action
     if (JSON.stringify(next) === JSON.stringify(this.#status)) return
     this.#status = next
     this.#core.events.emit('status', [next])

@@ -58,6 +58,11 @@ export class SyncLoop {
     await this.#running
   }
 
+  /** Ends the current wait (backoff, poll or watch): the next round starts now. */
+  wake(): void {
+    this.#wake?.()
+  }
+
   /** Asks for a push after the debounce delay (restarted by every call). */
   schedulePush(): void {
     if (!this.#running) return
