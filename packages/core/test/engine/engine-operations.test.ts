@@ -84,7 +84,9 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
     await setField(tablet.engine, 'a', 'pain', 5)
     await expect(tablet.engine.syncNow()).rejects.toBeInstanceOf(PoolDeletedError)
     expect(tablet.engine.status).toMatchObject({ state: 'inactive' })
-    expect(tablet.engine.status.message).toMatch(/deleted \(from another device, or in Dropbox\).*stays on this device/)
+    expect(tablet.engine.status.message).toMatch(
+      /deleted \(from another device, or in Dropbox\).*stays on this device/,
+    )
     expect(cloud.files('/diary')).toEqual([])
     expect(await contents(tablet.engine)).toEqual({ a: { pain: 5 } })
     expect(await contents(phone.engine)).toEqual({ a: { pain: 4 } })
