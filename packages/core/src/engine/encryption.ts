@@ -120,7 +120,9 @@ export async function verifyPool(ctx: SyncContext, pool: PoolRecord): Promise<vo
     }
   }
   const known = pool.poolId === state.poolId ? (state.poolGeneration ?? 0) : 0
-  if (generation < known) {
+  // Only a move to another epoch can roll this device back; within its own epoch an
+  // older number is harmless (and a damaged higher one must not lock the device out).
+  if (generation < known && pool.epoch !== state.epoch) {
     throw new CorruptBlobError(
       `pool.json is older than one this device has seen (generation ${generation}, seen ${known}): ` +
         'an old copy was put back; sync stopped to protect your data',

@@ -222,6 +222,8 @@ export async function downloadMaster(ctx: SyncContext): Promise<string> {
       coverage: {},
       quarantine: {},
       snapshotApplied: false,
+      // Whole again only once a round has pulled every log after the snapshot too.
+      catchingUp: true,
     })
     delete core.state.needsMaster
     await core.saveState(writes)

@@ -26,6 +26,8 @@ export interface DeviceState {
   nextSeq: number
   /** For each device, the highest seq applied here (contiguously) in the current epoch. */
   coverage: Record<string, number>
+  /** A master download replaced the database and has not pulled everything yet. */
+  catchingUp?: boolean
   /** Highest `pool.json` generation accepted here: an older one is a replayed file. */
   poolGeneration?: number
   /** A snapshot of the current epoch was merged here (every epoch starts from one). */

@@ -404,6 +404,7 @@ export class SyncEngine {
       await seal(this.#ctx)
       await uploadOutbox(this.#ctx)
       await pull(this.#ctx)
+      if (state.snapshotApplied) delete state.catchingUp
       await this.#upkeep(current.pool)
       // Watch from after our own writes, or the next wait wakes at once for them.
       if (this.#ctx.view.wroteSinceRefresh) await this.#ctx.view.refresh()
@@ -528,9 +529,10 @@ export class SyncEngine {
    * finish) must never become the master: finish it first, or refuse.
    */
   async #assertWhole(): Promise<void> {
-    if (this.#core.state.snapshotApplied) return
+    const whole = () => this.#core.state.snapshotApplied && !this.#core.state.catchingUp
+    if (whole()) return
     await this.#guard(() => this.#round())
-    if (!this.#core.state.snapshotApplied) {
+    if (!whole()) {
       throw new YDropboxError(
         "this device's database is incomplete (a master download did not finish); synchronize first, then try again",
       )

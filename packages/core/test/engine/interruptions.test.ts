@@ -54,6 +54,41 @@ describe('interrupted and unexpected work', () => {
     expect(await contents(tablet.engine)).toEqual({ 'entry-1': { pain: 7 } })
   })
 
+  it('a master download cut off after its snapshot, before the logs, is not whole either', async () => {
+    const cloud = new MemoryCloud()
+    const inner = cloud.connect()
+    let failLogs = false
+    const remote: BlobStore = {
+      put: inner.put.bind(inner),
+      list: inner.list.bind(inner),
+      delete: inner.delete.bind(inner),
+      get: (path) =>
+        failLogs && path.includes('/log/')
+          ? Promise.reject(new TransientError('network down'))
+          : inner.get(path),
+    }
+    const phone = await SyncEngine.open({
+      remote,
+      local: new MemoryLocalStore(),
+      root: '/diary',
+      autoSync: false,
+      onError: () => {},
+    })
+    const tablet = await openDevice(cloud, 'tablet')
+    await phone.activate()
+    await tablet.engine.activate()
+    await setField(tablet.engine, 'synced-edit', 'pain', 5)
+    await tablet.engine.syncNow()
+    failLogs = true
+    await expect(phone.downloadMaster()).rejects.toBeInstanceOf(YDropboxError)
+    await expect(phone.uploadMaster()).rejects.toThrow()
+    failLogs = false
+    await phone.uploadMaster()
+    await tablet.engine.syncNow().catch(() => {})
+    await tablet.engine.downloadMaster()
+    expect(await contents(tablet.engine)).toEqual({ 'synced-edit': { pain: 5 } })
+  })
+
   it('a batch from a newer app version holds back only its own device, and says so', async () => {
     const { cloud, phone, tablet } = await activePair()
     const laptop = await openDevice(cloud, 'laptop')
