@@ -13,30 +13,38 @@ import {
   setField,
 } from './helpers.ts'
 
-/** A store whose listings can be made to fail, to interrupt work after it started. */
-function flaky(remote: BlobStore): BlobStore & { failLists: boolean } {
+/** A store whose listings, or downloads of log batches, can be made to fail, to interrupt work after it started. */
+function flaky(remote: BlobStore): BlobStore & { failLists: boolean; failLogs: boolean } {
+  const down = () => Promise.reject(new TransientError('network down'))
   const store = {
     failLists: false,
+    failLogs: false,
     put: remote.put.bind(remote),
-    get: remote.get.bind(remote),
     delete: remote.delete.bind(remote),
-    list: (prefix: string, cursor?: string) =>
-      store.failLists ? Promise.reject(new TransientError('network down')) : remote.list(prefix, cursor),
+    get: (path: string) => (store.failLogs && path.includes('/log/') ? down() : remote.get(path)),
+    list: (prefix: string, cursor?: string) => (store.failLists ? down() : remote.list(prefix, cursor)),
   }
   return store
+}
+
+/** A device on a flaky client of `cloud`. */
+function openFlaky(cloud: MemoryCloud) {
+  const remote = flaky(cloud.connect())
+  const engine = SyncEngine.open({
+    remote,
+    local: new MemoryLocalStore(),
+    root: '/diary',
+    autoSync: false,
+    onError: () => {},
+  })
+  return { remote, engine }
 }
 
 describe('interrupted and unexpected work', () => {
   it('an interrupted master download never lets an incomplete database become the master', async () => {
     const cloud = new MemoryCloud()
-    const remote = flaky(cloud.connect())
-    const phone = await SyncEngine.open({
-      remote,
-      local: new MemoryLocalStore(),
-      root: '/diary',
-      autoSync: false,
-      onError: () => {},
-    })
+    const { remote, engine } = openFlaky(cloud)
+    const phone = await engine
     const tablet = await openDevice(cloud, 'tablet')
     await phone.activate()
     await tablet.engine.activate()
@@ -56,33 +64,17 @@ describe('interrupted and unexpected work', () => {
 
   it('a master download cut off after its snapshot, before the logs, is not whole either', async () => {
     const cloud = new MemoryCloud()
-    const inner = cloud.connect()
-    let failLogs = false
-    const remote: BlobStore = {
-      put: inner.put.bind(inner),
-      list: inner.list.bind(inner),
-      delete: inner.delete.bind(inner),
-      get: (path) =>
-        failLogs && path.includes('/log/')
-          ? Promise.reject(new TransientError('network down'))
-          : inner.get(path),
-    }
-    const phone = await SyncEngine.open({
-      remote,
-      local: new MemoryLocalStore(),
-      root: '/diary',
-      autoSync: false,
-      onError: () => {},
-    })
+    const { remote, engine } = openFlaky(cloud)
+    const phone = await engine
     const tablet = await openDevice(cloud, 'tablet')
     await phone.activate()
     await tablet.engine.activate()
     await setField(tablet.engine, 'synced-edit', 'pain', 5)
     await tablet.engine.syncNow()
-    failLogs = true
+    remote.failLogs = true
     await expect(phone.downloadMaster()).rejects.toBeInstanceOf(YDropboxError)
     await expect(phone.uploadMaster()).rejects.toThrow()
-    failLogs = false
+    remote.failLogs = false
     await phone.uploadMaster()
     await tablet.engine.syncNow().catch(() => {})
     await tablet.engine.downloadMaster()
