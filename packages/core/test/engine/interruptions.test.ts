@@ -41,44 +41,37 @@ function openFlaky(cloud: MemoryCloud) {
 }
 
 describe('interrupted and unexpected work', () => {
-  it('an interrupted master download never lets an incomplete database become the master', async () => {
+  /**
+   * The tablet syncs an edit; the phone's master download is cut off by `fault`;
+   * while it lasts the phone's master upload is refused; once it is over the
+   * upload goes through and still holds the tablet's edit.
+   */
+  async function cutOffDownloadThenUpload(fault: 'failLists' | 'failLogs'): Promise<void> {
     const cloud = new MemoryCloud()
     const { remote, engine } = openFlaky(cloud)
     const phone = await engine
     const tablet = await openDevice(cloud, 'tablet')
     await phone.activate()
     await tablet.engine.activate()
-    await setField(tablet.engine, 'entry-1', 'pain', 7)
+    await setField(tablet.engine, 'synced-edit', 'pain', 7)
     await tablet.engine.syncNow()
     await phone.syncNow()
-    remote.failLists = true
+    remote[fault] = true
     await expect(phone.downloadMaster()).rejects.toBeInstanceOf(YDropboxError)
-    // Still offline: the master upload is refused rather than made from a partial database.
     await expect(phone.uploadMaster()).rejects.toThrow()
-    remote.failLists = false
+    remote[fault] = false
     await phone.uploadMaster()
     await tablet.engine.syncNow().catch(() => {})
     await tablet.engine.downloadMaster()
-    expect(await contents(tablet.engine)).toEqual({ 'entry-1': { pain: 7 } })
+    expect(await contents(tablet.engine)).toEqual({ 'synced-edit': { pain: 7 } })
+  }
+
+  it('an interrupted master download never lets an incomplete database become the master', async () => {
+    await cutOffDownloadThenUpload('failLists')
   })
 
   it('a master download cut off after its snapshot, before the logs, is not whole either', async () => {
-    const cloud = new MemoryCloud()
-    const { remote, engine } = openFlaky(cloud)
-    const phone = await engine
-    const tablet = await openDevice(cloud, 'tablet')
-    await phone.activate()
-    await tablet.engine.activate()
-    await setField(tablet.engine, 'synced-edit', 'pain', 5)
-    await tablet.engine.syncNow()
-    remote.failLogs = true
-    await expect(phone.downloadMaster()).rejects.toBeInstanceOf(YDropboxError)
-    await expect(phone.uploadMaster()).rejects.toThrow()
-    remote.failLogs = false
-    await phone.uploadMaster()
-    await tablet.engine.syncNow().catch(() => {})
-    await tablet.engine.downloadMaster()
-    expect(await contents(tablet.engine)).toEqual({ 'synced-edit': { pain: 5 } })
+    await cutOffDownloadThenUpload('failLogs')
   })
 
   it('a batch from a newer app version holds back only its own device, and says so', async () => {
