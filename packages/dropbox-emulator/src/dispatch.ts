@@ -14,6 +14,7 @@ import { deleteBatch, deleteBatchCheck, deleteV2, download, getMetadata, upload 
 import { getLatestCursor, listFolder, listFolderContinue, listFolderLongpoll } from './routes/listing.ts'
 import { authorize, token } from './routes/oauth.ts'
 import { sessionAppend, sessionFinish, sessionFinishBatch, sessionStart } from './routes/sessions.ts'
+import { downloadZip } from './routes/zip.ts'
 import { DEFAULT_MAX_UPLOAD_BYTES, type EmulatorState, type Reply, type RouteContext } from './state.ts'
 import type { StatsRecorder } from './stats.ts'
 import { writeErrorValue } from './write.ts'
@@ -29,6 +30,7 @@ interface RouteDef {
 const ROUTES: Record<string, RouteDef> = {
   'files/upload': { style: 'upload', handler: upload },
   'files/download': { style: 'download', handler: download },
+  'files/download_zip': { style: 'download', handler: downloadZip },
   'files/get_metadata': { style: 'rpc', handler: getMetadata },
   'files/delete_v2': { style: 'rpc', handler: deleteV2 },
   'files/delete_batch': { style: 'rpc', handler: deleteBatch },

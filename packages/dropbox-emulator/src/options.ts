@@ -36,10 +36,22 @@ export interface EmulatorOptions {
   longpollBackoffSeconds?: number
   /** Bytes accepted per upload call (default 150 MiB, Dropbox's); more fails with `payload_too_large`. */
   maxUploadBytes?: number
+  /** Limits of `files/download_zip` (default Dropbox's: 20 GB, 4 GB per file, 10,000 entries); lower them in tests. */
+  zipLimits?: Partial<ZipLimits>
   /** How many `delete_batch/check` calls answer `in_progress` before `complete` (default 0). */
   asyncJobPolls?: number
   /** Receives one line per request (method, route, status, time) and internal failures; never tokens. */
   log?: (line: string) => void
+}
+
+/** Dropbox's limits of `files/download_zip`. */
+export interface ZipLimits {
+  /** The folder's total size must stay below this (20 GB). */
+  maxBytes: number
+  /** Each file must stay below this (4 GB). */
+  maxFileBytes: number
+  /** Files and folders in the zip, the folder itself included, must stay below this (10,000). */
+  maxEntries: number
 }
 
 /** A running emulator. */
