@@ -23,6 +23,12 @@ export interface BlobMeta {
   deleted?: true
 }
 
+/** A file's bytes and metadata, as `get` returns them. */
+export interface GetResult {
+  data: Uint8Array
+  meta: BlobMeta
+}
+
 /** How `put` treats an existing file at the path. */
 export type PutMode = 'add' | 'overwrite' | { update: string }
 
@@ -36,7 +42,7 @@ export interface BlobStore {
    */
   put(path: string, data: Uint8Array, mode: PutMode): Promise<BlobMeta>
   /** Reads a file, or `undefined` when there is none. */
-  get(path: string): Promise<{ data: Uint8Array; meta: BlobMeta } | undefined>
+  get(path: string): Promise<GetResult | undefined>
   /**
    * Lists files under `prefix`, recursively. Without a cursor: every file that
    * exists (never deletions). With a cursor from an earlier call: only what
@@ -57,6 +63,15 @@ export interface BlobStore {
    * without it the engine calls `put` for each file.
    */
   putMany?(files: ReadonlyArray<{ path: string; data: Uint8Array; mode: PutMode }>): Promise<BlobMeta[]>
+  /**
+   * Reads `files` (entries of a listing of `folder`) in one call where the
+   * store can (Dropbox's `files/download_zip`). Each result is what `get`
+   * returns for that file, in input order: content checked against the
+   * listing's size and content hash, re-read on its own when it changed
+   * since, `undefined` when it is gone. Optional: without it the engine
+   * calls `get` for each file.
+   */
+  getFolder?(folder: string, files: readonly BlobMeta[]): Promise<Array<GetResult | undefined>>
   /**
    * Waits until something under the cursor's prefix changes: resolves `true`
    * then, `false` on the store's own timeout, and rejects with an `AbortError`

@@ -5,7 +5,7 @@
  * {@link LocalStore}.
  */
 
-export type { BlobMeta, BlobStore, PutMode } from './blob-store.ts'
+export type { BlobMeta, BlobStore, GetResult, PutMode } from './blob-store.ts'
 export { contentHash, toHex } from './content-hash.ts'
 export { type EncryptionParams, KDF_ITERATIONS } from './crypto/passphrase.ts'
 export { isDeletedDoc, REMOTE_ORIGIN } from './engine/core.ts'

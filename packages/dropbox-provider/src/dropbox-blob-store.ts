@@ -4,13 +4,14 @@
  * complete listings, long-poll and batched writes.
  */
 
-import type { BlobMeta, BlobStore, PutMode } from '@y-dropbox/core'
+import type { BlobMeta, BlobStore, GetResult, PutMode } from '@y-dropbox/core'
 import { abortReason, contentHash } from '@y-dropbox/core'
 import { Dropbox, type DropboxAuth } from 'dropbox'
 import { type AttemptContext, DropboxCaller } from './caller.ts'
 import { deleteFiles } from './delete-many.ts'
 import { DropboxRouteError, HashMismatchError, MalformedResponseError } from './dropbox-errors.ts'
 import { uploadFile } from './file-ops.ts'
+import { getFolderFiles } from './get-folder.ts'
 import { Limiter } from './limiter.ts'
 import { decodeCursor, listFolder } from './listing.ts'
 import { downloadedBytes, fileMeta, normalizePath } from './metadata.ts'
@@ -89,7 +90,7 @@ export class DropboxBlobStore implements BlobStore {
    * Handles both SDK builds (`fileBinary` and `fileBlob`) and checks the bytes
    * against Dropbox's content hash, downloading again on a mismatch.
    */
-  async get(path: string): Promise<{ data: Uint8Array; meta: BlobMeta } | undefined> {
+  async get(path: string): Promise<GetResult | undefined> {
     const p = normalizePath(path)
     try {
       return await this.#reads.run(() =>
@@ -107,6 +108,21 @@ export class DropboxBlobStore implements BlobStore {
       if (error instanceof DropboxRouteError && error.has('not_found')) return undefined
       throw error
     }
+  }
+
+  /**
+   * {@inheritDoc BlobStore.getFolder}
+   * One `files/download_zip` of the folder, unzipped here; each file is
+   * checked against the listing's size and content hash. Files the zip does
+   * not serve (changed since the listing, or the zip refused as too large or
+   * holding 10,000 entries or more) are downloaded one by one.
+   */
+  getFolder(folder: string, files: readonly BlobMeta[]): Promise<Array<GetResult | undefined>> {
+    return getFolderFiles(
+      { caller: this.#caller, client: this.client, reads: this.#reads, get: (path) => this.get(path) },
+      folder,
+      files,
+    )
   }
 
   /**

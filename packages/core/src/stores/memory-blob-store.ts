@@ -5,7 +5,7 @@
  * listing lag, duplicate delivery, offline).
  */
 
-import type { BlobMeta, BlobStore, PutMode } from '../blob-store.ts'
+import type { BlobMeta, BlobStore, GetResult, PutMode } from '../blob-store.ts'
 import { contentHash } from '../content-hash.ts'
 import { CursorResetError, TransientError } from '../errors.ts'
 import { MemoryCloudState, type MemoryFile } from './memory-cloud-state.ts'
@@ -142,14 +142,23 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   /** {@inheritDoc BlobStore.get} */
-  async get(path: string): Promise<{ data: Uint8Array; meta: BlobMeta } | undefined> {
+  async get(path: string): Promise<GetResult | undefined> {
     const p = normalizePath(path)
     await this.#enter('get')
-    const file = this.#state.files.get(p)
-    if (!file) return undefined
-    this.#stats.bytesDown += file.data.length
-    this.#state.stats.bytesDown += file.data.length
-    return { data: file.data.slice(), meta: { ...file.meta } }
+    return this.#read(p)
+  }
+
+  /**
+   * {@inheritDoc BlobStore.getFolder}
+   * One call (one latency, one fault roll) for every file; each as it is now.
+   */
+  async getFolder(folder: string, files: readonly BlobMeta[]): Promise<Array<GetResult | undefined>> {
+    const prefix = normalizePrefix(folder)
+    const paths = files.map((meta) => normalizePath(meta.path))
+    const outside = paths.find((p) => !isUnder(p, prefix))
+    if (outside !== undefined) throw new RangeError(`getFolder: ${outside} is not under ${prefix || '/'}`)
+    await this.#enter('getFolder')
+    return paths.map((p) => this.#read(p))
   }
 
   /** {@inheritDoc BlobStore.list} */
@@ -212,6 +221,14 @@ export class MemoryBlobStore implements BlobStore {
       signal.addEventListener('abort', onAbort, { once: true })
       if (signal.aborted) onAbort()
     })
+  }
+
+  #read(path: string): GetResult | undefined {
+    const file = this.#state.files.get(path)
+    if (!file) return undefined
+    this.#stats.bytesDown += file.data.length
+    this.#state.stats.bytesDown += file.data.length
+    return { data: file.data.slice(), meta: { ...file.meta } }
   }
 
   /** Counts the call, waits the latency and throws any fault met before the call runs. */

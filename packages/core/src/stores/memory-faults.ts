@@ -35,7 +35,7 @@ export interface MemoryFaults {
 }
 
 /** The calls a blob store counts. */
-export type BlobStoreMethod = 'put' | 'get' | 'list' | 'delete' | 'watch'
+export type BlobStoreMethod = 'put' | 'get' | 'getFolder' | 'list' | 'delete' | 'watch'
 
 /** Call and traffic counters of a blob store client or of a whole cloud. */
 export interface BlobStoreStats {
@@ -43,7 +43,7 @@ export interface BlobStoreStats {
   calls: Record<BlobStoreMethod, number>
   /** Bytes sent by `put` calls that reached the store. */
   bytesUp: number
-  /** Bytes returned by `get` calls. */
+  /** Bytes returned by `get` and `getFolder` calls. */
   bytesDown: number
   /** Faults injected (failures, rate limits, offline refusals). */
   faults: number
@@ -51,7 +51,12 @@ export interface BlobStoreStats {
 
 /** Fresh zeroed stats. */
 export function emptyStats(): BlobStoreStats {
-  return { calls: { put: 0, get: 0, list: 0, delete: 0, watch: 0 }, bytesUp: 0, bytesDown: 0, faults: 0 }
+  return {
+    calls: { put: 0, get: 0, getFolder: 0, list: 0, delete: 0, watch: 0 },
+    bytesUp: 0,
+    bytesDown: 0,
+    faults: 0,
+  }
 }
 
 /** A deep copy of stats, so callers can keep snapshots. */

@@ -19,8 +19,10 @@ import {
   eachLimited,
   fileMeta,
   removeFolder,
+  type TestBody,
   uniqueName,
 } from './contract-helpers.ts'
+import { getFolderTests } from './get-folder-contract.ts'
 
 /** What a test gets from `setup`. */
 export interface BlobStoreContractContext {
@@ -47,13 +49,6 @@ export interface BlobStoreContractOptions {
   /** How long to give `watch` to (wrongly) react to a change elsewhere, in ms. Default 200. */
   watchSettleMs?: number
 }
-
-/** A test of the suite: gets the store, its own folder and the setup context. */
-type TestBody = (
-  store: BlobStore,
-  dir: string,
-  ctx: BlobStoreContractContext & { skip(note: string): void },
-) => Promise<void>
 
 /** Runs the `BlobStore` conformance suite against the stores `setup` makes. */
 export function runBlobStoreContract(
@@ -291,6 +286,8 @@ export function runBlobStoreContract(
       const changes = await reopened.list(`${dir}/keep`, before.cursor)
       expect(changes.entries.map(fileMeta)).toEqual([fileMeta(b)])
     })
+
+    describe('getFolder', () => getFolderTests(test))
 
     describe('watch', () => {
       const settleMs = options.watchSettleMs ?? 200

@@ -2,6 +2,13 @@
 
 import type { BlobMeta, BlobStore } from '../blob-store.ts'
 
+/** A test of the BlobStore suite: gets the store, its own folder and the setup context. */
+export type TestBody = (
+  store: BlobStore,
+  dir: string,
+  ctx: { skip(note: string): void; reopen?(): Promise<BlobStore> },
+) => Promise<void>
+
 /** UTF-8 bytes of a string. */
 export function bytes(text: string): Uint8Array {
   return new TextEncoder().encode(text)

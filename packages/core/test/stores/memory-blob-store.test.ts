@@ -194,14 +194,14 @@ describe('MemoryBlobStore cursors, watch, stats and paths', () => {
     await a.delete(['/s/1'])
     await expect(b.get('/s/1')).rejects.toBeInstanceOf(TransientError)
     expect(a.stats()).toEqual({
-      calls: { put: 1, get: 2, list: 1, delete: 1, watch: 0 },
+      calls: { put: 1, get: 2, getFolder: 0, list: 1, delete: 1, watch: 0 },
       bytesUp: 5,
       bytesDown: 5,
       faults: 0,
     })
     expect(b.stats().calls.get).toBe(1)
     expect(cloud.stats()).toEqual({
-      calls: { put: 1, get: 3, list: 1, delete: 1, watch: 0 },
+      calls: { put: 1, get: 3, getFolder: 0, list: 1, delete: 1, watch: 0 },
       bytesUp: 5,
       bytesDown: 5,
       faults: 1,
