@@ -41,8 +41,18 @@ export interface SyncEngineOptions {
   shardBytes?: number
   /** How long superseded logs, snapshots and epochs stay before deletion. Default 7 days. */
   gcGraceMs?: number
-  /** How often this device refreshes its `devices/<id>.json` while syncing. Default 10 min. */
+  /** How often this device refreshes its `devices/<id>.json` while it pushes changes. Default 10 min. */
   heartbeatMs?: number
+  /**
+   * How often it does so while it pushes nothing: each refresh wakes every
+   * other device watching the pool, so an idle device writes rarely. Default 24 h.
+   */
+  idleHeartbeatMs?: number
+  /**
+   * With a store that can watch, the longest wait without any change before a
+   * round runs anyway (to check the pool, and upkeep). Default 30 min.
+   */
+  idleRoundMs?: number
   /** First and largest delay between retries of a failed round. Default 1 s and 60 s. */
   retryDelayMs?: { base: number; max: number }
   /** The clock. Default `Date.now`. */
@@ -72,6 +82,8 @@ export function resolveOptions(options: SyncEngineOptions): ResolvedOptions {
     shardBytes: 4 * 1024 * 1024,
     gcGraceMs: 7 * 24 * 3600 * 1000,
     heartbeatMs: 10 * 60 * 1000,
+    idleHeartbeatMs: 24 * 3600 * 1000,
+    idleRoundMs: 30 * 60 * 1000,
     retryDelayMs: { base: 1000, max: 60_000 },
     now: Date.now,
     random: Math.random,
@@ -81,7 +93,15 @@ export function resolveOptions(options: SyncEngineOptions): ResolvedOptions {
   if (!resolved.remote || !resolved.local) {
     throw new TypeError('y-dropbox: SyncEngine.open needs a `remote` BlobStore and a `local` LocalStore')
   }
-  for (const key of ['pushDelayMs', 'pollIntervalMs', 'flushDelayMs', 'gcGraceMs', 'heartbeatMs'] as const) {
+  for (const key of [
+    'pushDelayMs',
+    'pollIntervalMs',
+    'flushDelayMs',
+    'gcGraceMs',
+    'heartbeatMs',
+    'idleHeartbeatMs',
+    'idleRoundMs',
+  ] as const) {
     if (!(resolved[key] >= 0)) throw new RangeError(`y-dropbox: ${key} must be a number ≥ 0`)
   }
   if (!(resolved.downloadConcurrency >= 1)) throw new RangeError('y-dropbox: downloadConcurrency must be ≥ 1')

@@ -13,6 +13,7 @@ import { CorruptBlobError, UnsupportedVersionError, YDropboxError } from '../err
 import { type BlobEntry, decodeBlob } from '../format/blob.ts'
 import type { NamedManifest } from '../remote/records.ts'
 import type { EpochFiles } from '../remote/remote-view.ts'
+import { fetchInBulk, type Prefetched } from './bulk-download.ts'
 import { logAad, mapConcurrent, type SyncContext } from './context.ts'
 import type { RemoteEntry } from './core.ts'
 import type { DocsEvent } from './events.ts'
@@ -88,10 +89,11 @@ export async function pull(ctx: SyncContext): Promise<void> {
   // Devices whose next file vanished (deleted after compaction): their later files wait.
   const blocked = new Set<string>()
   ctx.progress({ phase: 'Downloading changes', done, total: plan.length })
+  const bulk = await fetchInBulk(ctx, epoch, plan)
   for (let start = 0; start < plan.length; start += CHUNK_FILES) {
     const chunk = plan.slice(start, start + CHUNK_FILES)
     const downloaded = await mapConcurrent(chunk, core.options.downloadConcurrency, (file) =>
-      download(ctx, file),
+      download(ctx, file, bulk),
     )
     await core.lock.run(async () => {
       const good: Array<{ file: PlannedFile; entries: BlobEntry[] }> = []
@@ -197,10 +199,16 @@ function skipLostFile(ctx: SyncContext, deviceId: string, seq: number, logs: Map
   return true
 }
 
-async function download(ctx: SyncContext, file: PlannedFile): Promise<BlobEntry[] | Error | 'missing'> {
+async function download(
+  ctx: SyncContext,
+  file: PlannedFile,
+  bulk: Prefetched,
+): Promise<BlobEntry[] | Error | 'missing'> {
   const { core } = ctx
   const { epoch, poolId } = core.state
-  const got = await ctx.remote.get(file.meta.path)
+  const path = file.meta.path
+  const got = bulk.has(path) ? bulk.get(path) : await ctx.remote.get(path)
+  bulk.delete(path)
   if (!got) {
     ctx.view.reset()
     return 'missing'

@@ -420,7 +420,9 @@ export class SyncEngine {
   async #upkeep(pool: PoolRecord): Promise<void> {
     const { state } = this.#core
     const now = this.#options.now()
-    if (state.lastHeartbeat === undefined || now - state.lastHeartbeat >= this.#options.heartbeatMs) {
+    // A round that uploaded wakes the other devices anyway; an idle one should not.
+    const every = this.#ctx.view.wroteSinceRefresh ? this.#options.heartbeatMs : this.#options.idleHeartbeatMs
+    if (state.lastHeartbeat === undefined || now - state.lastHeartbeat >= every) {
       await writeDeviceRecord(this.#ctx)
     }
     const backlog = await uncompacted(this.#ctx)

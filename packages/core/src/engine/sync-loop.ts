@@ -129,7 +129,7 @@ export class SyncLoop {
       const cursor = this.host.cursor()
       const canWatch = watch && this.remote.watch && cursor !== undefined
       // While watching, the timer is only a safety net in case the store stops answering.
-      const timer = setTimeout(done, canWatch ? Math.max(ms, 5 * 60_000) : ms)
+      const timer = setTimeout(done, canWatch ? Math.max(ms, this.options.idleRoundMs) : ms)
       if (!canWatch) return
       const watchLoop = async () => {
         while (!watching.signal.aborted) {
