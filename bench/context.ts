@@ -22,6 +22,10 @@ export interface ContextOptions {
   emulator?: 'process' | 'in-process'
   /** Profile the bootstrap with `node --cpu-prof`. Default true. */
   profile?: boolean
+  /** Fleet sizes of the devices scenario. Default 2, 10 and 50. */
+  deviceCounts?: number[]
+  /** Simulated hours each idle fleet is watched. Default 1 (0.1 when quick). */
+  idleHours?: number
   progress?: Progress
 }
 
@@ -32,7 +36,8 @@ export async function createContext(
   const editsPerEntry = options.editsPerEntry ?? 20
   const seed = options.seed ?? 1
   const tmp = await mkdtemp(join(tmpdir(), 'y-dropbox-bench-'))
-  const remote = await startRemote(options.emulator ?? 'process')
+  const where = options.emulator ?? 'process'
+  const remote = await startRemote(where)
   let full: Diary | undefined
   const ctx: BenchContext = {
     size: options.size,
@@ -48,10 +53,15 @@ export async function createContext(
       return n === full.entries.length ? full : subset(full, n)
     },
     remote,
+    emulator: where,
     tmp,
     progress: options.progress ?? { phase: () => {}, tick: () => {} },
     figures: new Map(),
     profile: options.profile ?? true,
+    devices: {
+      counts: options.deviceCounts ?? [2, 10, 50],
+      idleHours: options.idleHours ?? (options.quick ? 0.1 : 1),
+    },
   }
   const dispose = async () => {
     await remote.close()

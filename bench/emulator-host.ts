@@ -5,7 +5,12 @@
  * `fork()`; answers requests over the IPC channel and exits when the parent
  * disconnects.
  */
-import { type Emulator, type FaultRule, startEmulator } from '@y-dropbox/dropbox-emulator'
+import {
+  type Emulator,
+  type EmulatorOptions,
+  type FaultRule,
+  startEmulator,
+} from '@y-dropbox/dropbox-emulator'
 
 /** A request from the parent. */
 export type HostRequest =
@@ -39,7 +44,9 @@ async function main(): Promise<void> {
   const send = process.send?.bind(process)
   if (!send)
     throw new Error('emulator-host.ts is started by bench/remote.ts with fork(); run `pnpm bench` instead')
-  const emulator = await startEmulator({ port: 0 })
+  // Options from the parent (e.g. maxLongpollMs), passed as JSON in the environment.
+  const options = JSON.parse(process.env.BENCH_EMULATOR_OPTIONS ?? '{}') as EmulatorOptions
+  const emulator = await startEmulator({ ...options, port: 0 })
   process.on('message', (message: HostRequest) => {
     handle(emulator, message).then(
       (value) => {

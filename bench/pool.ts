@@ -18,6 +18,9 @@ export const NEVER_COMPACT = {
   compactAfterBytes: Number.MAX_SAFE_INTEGER,
 }
 
+/** Entries kept open at once while the pool is written. */
+const OPEN_DOCS = 20_000
+
 /** A device of a benchmark pool. */
 export interface PoolDevice {
   engine: SyncEngine
@@ -64,16 +67,24 @@ export async function buildPool(ctx: BenchContext, root = '/bench-pool'): Promis
     const engine = await SyncEngine.open(options)
     await engine.activate()
     const docs = new Map<string, Y.Doc>()
+    // Up to OPEN_DOCS entries stay open from round to round; a larger diary is opened in chunks each round.
+    const keepOpen = diary.entries.length <= OPEN_DOCS
     ctx.progress.phase(`Writing the pool (${diary.edits.toLocaleString('en')} edits)`, ctx.editsPerEntry)
     for (let round = 0; round < ctx.editsPerEntry; round++) {
-      for (const entry of diary.entries) {
-        let doc = docs.get(entry.id)
-        if (!doc) {
-          doc = await engine.doc(entry.id)
-          docs.set(entry.id, doc)
+      for (let start = 0; start < diary.entries.length; start += OPEN_DOCS) {
+        for (const entry of diary.entries.slice(start, start + OPEN_DOCS)) {
+          let doc = docs.get(entry.id)
+          if (!doc) {
+            doc = await engine.doc(entry.id)
+            docs.set(entry.id, doc)
+          }
+          const update = entry.updates[round]
+          if (update) Y.applyUpdate(doc, update)
         }
-        const update = entry.updates[round]
-        if (update) Y.applyUpdate(doc, update)
+        if (keepOpen) continue
+        await engine.flush()
+        for (const doc of docs.values()) doc.destroy()
+        docs.clear()
       }
       await engine.syncNow()
       ctx.progress.tick()

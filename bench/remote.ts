@@ -7,6 +7,7 @@ import { type ChildProcess, fork } from 'node:child_process'
 import type { BlobStore } from '@y-dropbox/core'
 import {
   type EmulatorFile,
+  type EmulatorOptions,
   type EmulatorStats,
   type FaultRule,
   type IssuedTokens,
@@ -35,13 +36,19 @@ export interface RemoteHost {
 /** The app key the benchmark's clients use. */
 export const APP_KEY = 'y-dropbox-bench'
 
+/** Emulator options the benchmark may set (JSON-serialisable, for the child process). */
+export type RemoteOptions = Pick<EmulatorOptions, 'maxLongpollMs'>
+
 /**
  * Starts an emulator on 127.0.0.1 with a free port: in a child process
  * (`'process'`, what `pnpm bench` uses) or in this process (`'in-process'`).
  */
-export async function startRemote(where: 'process' | 'in-process'): Promise<RemoteHost> {
-  if (where === 'process') return startChild()
-  const emulator = await startEmulator({ port: 0 })
+export async function startRemote(
+  where: 'process' | 'in-process',
+  options: RemoteOptions = {},
+): Promise<RemoteHost> {
+  if (where === 'process') return startChild(options)
+  const emulator = await startEmulator({ ...options, port: 0 })
   return {
     url: emulator.url,
     stats: async () => emulator.stats(),
@@ -84,7 +91,7 @@ export interface Calls {
   calls: number
   /** Calls that wrote file content (uploads and upload sessions). */
   uploads: number
-  /** Calls that read file content. */
+  /** Calls that read file content (single files and folder zips). */
   downloads: number
   /** Request bytes sent to the emulator. */
   bytesUp: number
@@ -125,7 +132,7 @@ export function callsBetween(before: EmulatorStats, after: EmulatorStats): Calls
       out.uploads += requests
       out.uploadBytes += up
     }
-    if (route === 'files/download') {
+    if (route === 'files/download' || route === 'files/download_zip') {
       out.downloads += requests
       out.downloadBytes += down
     }
@@ -155,9 +162,10 @@ export async function storedBytes(
 
 // ---- the child process -------------------------------------------------------
 
-async function startChild(): Promise<RemoteHost> {
+async function startChild(options: RemoteOptions): Promise<RemoteHost> {
   const child = fork(new URL('./emulator-host.ts', import.meta.url).pathname, [], {
     execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_EMULATOR_OPTIONS: JSON.stringify(options) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,25 +1,30 @@
 /**
  * `pnpm bench`: measures y-dropbox against its peers and the raw cost of the
- * work, and writes `bench/RESULTS.md` and `bench/results.json`.
+ * work, and writes `bench/RESULTS.md` and `bench/results.json`. With
+ * `--growth`, measures how the costs grow from 1,000 to 100,000 entries
+ * instead (`bench/growth.json`, its own section of RESULTS.md). Ctrl+C writes
+ * what finished so far.
  *
  * Usage: node --expose-gc --import tsx bench/run.ts [--size 10000] [--quick]
- *        [--out <dir>] [--no-profile] [--budget <s>] [--saves <n>]
+ *        [--growth] [--out <dir>] [--no-profile] [--budget <s>] [--saves <n>]
  */
-import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import cliProgress from 'cli-progress'
 import { createContext } from './context.ts'
+import { GROWTH_SIZES, measureGrowth } from './growth.ts'
 import { canCollectGarbage } from './measure.ts'
-import { describeMachine, writeResults } from './report.ts'
-import { runSuite } from './suite.ts'
-import type { Progress } from './types.ts'
+import { type Display, progressDisplay } from './progress.ts'
+import { describeMachine, type RunInfo, type RunKind, writeResults } from './report.ts'
+import { type GrowthPoint, growthResult } from './scenarios/growth-table.ts'
+import { runSuite, SUITE_STEPS } from './suite.ts'
+import type { ScenarioResult } from './types.ts'
 
 const USAGE = `Usage: pnpm bench [-- options]
 
   --size <n>      entries in the diary (default 10000; 1000 with --quick)
-  --quick         fewer saves, shorter peer budgets, 1,000 entries: about 2 minutes
-  --out <dir>     where RESULTS.md and results.json go (default: bench/)
-  --no-profile    skip the CPU profile of the bootstrap
+  --quick         fewer saves, shorter peer budgets, 1,000 entries: a few minutes
+  --growth        the growth run instead: ${GROWTH_SIZES.map((s) => s.toLocaleString('en')).join(' / ')} entries (up to 45 minutes)
+  --out <dir>     where RESULTS.md and the JSON go (default: bench/)
+  --no-profile    skip the CPU profiles of the bootstrap
   --budget <s>    time budget of each slow peer phase (default 60, 15 with --quick)
   --saves <n>     saves per propagation configuration (default 200, 20 with --quick)
   -h, --help      this text
@@ -30,6 +35,7 @@ function options() {
     options: {
       size: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      growth: { type: 'boolean', default: false },
       out: { type: 'string' },
       'no-profile': { type: 'boolean', default: false },
       budget: { type: 'string' },
@@ -49,6 +55,7 @@ function options() {
   return {
     help: values.help ?? false,
     quick,
+    growth: values.growth ?? false,
     size: positive(values.size, '--size') ?? (quick ? 1000 : 10_000),
     out: values.out ?? new URL('.', import.meta.url).pathname,
     profile: !values['no-profile'],
@@ -57,47 +64,10 @@ function options() {
   }
 }
 
-/** A cli-progress bar on a terminal; one line per phase otherwise. */
-function progressDisplay(): { progress: Progress; scenario: (name: string) => void; stop: () => void } {
-  let scenario = ''
-  if (!process.stderr.isTTY) {
-    return {
-      progress: { phase: (label) => process.stderr.write(`  ${label}\n`), tick: () => {} },
-      scenario: (name) => process.stderr.write(`${name}\n`),
-      stop: () => {},
-    }
-  }
-  const bar = new cliProgress.SingleBar(
-    { format: '{bar} {value}/{total} | {scenario} | {phase} | {duration_formatted}', hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  )
-  bar.start(1, 0, { scenario: 'starting', phase: '' })
-  return {
-    progress: {
-      phase: (label, total) => {
-        bar.setTotal(Math.max(1, total))
-        bar.update(0, { phase: label, scenario })
-      },
-      tick: (steps = 1) => bar.increment(steps),
-    },
-    scenario: (name) => {
-      scenario = name
-      bar.update({ scenario })
-    },
-    stop: () => bar.stop(),
-  }
-}
+type Options = ReturnType<typeof options>
 
-async function main(): Promise<void> {
-  const o = options()
-  if (o.help) {
-    process.stdout.write(USAGE)
-    return
-  }
-  if (!canCollectGarbage())
-    process.stderr.write('Run with --expose-gc (pnpm bench does): heap figures include garbage.\n')
-  const started = new Date()
-  const display = progressDisplay()
+/** Runs the main suite, pushing each finished scenario into `results`. */
+async function main(o: Options, display: Display, results: ScenarioResult[]): Promise<void> {
   const { ctx, dispose } = await createContext({
     size: o.size,
     quick: o.quick,
@@ -107,31 +77,77 @@ async function main(): Promise<void> {
     ...(o.saves ? { saves: o.saves } : {}),
   })
   try {
-    const results = await runSuite(ctx, display.scenario)
-    display.stop()
-    const args = process.argv.slice(2).join(' ')
-    const info = {
-      command: `pnpm bench${args ? ` -- ${args}` : ''}`,
-      size: o.size,
-      quick: o.quick,
-      startedAt: started.toISOString(),
-      durationMs: Date.now() - started.getTime(),
-      machine: describeMachine(),
-    }
-    const markdown = join(o.out, 'RESULTS.md')
-    await writeResults({ markdown, json: join(o.out, 'results.json') }, info, results)
-    const rows = results.flatMap((s) => s.rows.filter((r) => r.met !== undefined))
-    const met = rows.filter((r) => r.met).length
-    process.stdout.write(
-      `Wrote ${markdown}: ${met} of ${rows.length} targets met, ${(info.durationMs / 60_000).toFixed(1)} min.\n`,
-    )
+    await runSuite(ctx, display.scenario, results)
   } finally {
-    display.stop()
     await dispose()
   }
 }
 
-main().catch((error: unknown) => {
+/** Runs the growth sizes, keeping each finished size in `points` (and its result in `results`). */
+async function growth(o: Options, display: Display, results: ScenarioResult[], points: GrowthPoint[]) {
+  await measureGrowth({
+    progress: display.progress,
+    profile: o.profile,
+    onSize: (size) => display.scenario(`Growth: ${size.toLocaleString('en')} entries`),
+    onPoint: (point) => {
+      points.push(point)
+      results.splice(0, results.length, growthResult(points))
+    },
+  })
+}
+
+async function run(): Promise<void> {
+  const o = options()
+  if (o.help) {
+    process.stdout.write(USAGE)
+    return
+  }
+  if (!canCollectGarbage())
+    process.stderr.write('Run with --expose-gc (pnpm bench does): heap figures include garbage.\n')
+  const started = new Date()
+  const kind: RunKind = o.growth ? 'growth' : 'main'
+  const display = progressDisplay(o.growth ? GROWTH_SIZES.length : SUITE_STEPS)
+  const results: ScenarioResult[] = []
+  const points: GrowthPoint[] = []
+  const args = process.argv.slice(2).join(' ')
+  const info = (interrupted: boolean): RunInfo => ({
+    command: `pnpm bench${args ? ` -- ${args}` : ''}`,
+    size: o.growth ? Math.max(...GROWTH_SIZES) : o.size,
+    quick: o.quick,
+    startedAt: started.toISOString(),
+    durationMs: Date.now() - started.getTime(),
+    machine: describeMachine(),
+    ...(interrupted ? { interrupted } : {}),
+  })
+  const save = async (interrupted: boolean) => {
+    const markdown = await writeResults(o.out, kind, { info: info(interrupted), results })
+    const rows = results.flatMap((s) => s.rows.filter((r) => r.met !== undefined))
+    const met = rows.filter((r) => r.met).length
+    const minutes = (info(interrupted).durationMs / 60_000).toFixed(1)
+    process.stdout.write(`Wrote ${markdown}: ${met} of ${rows.length} targets met, ${minutes} min.\n`)
+  }
+  // Ctrl+C: write what finished, then stop (the emulator child gets the same signal and exits).
+  process.once('SIGINT', () => {
+    display.stop()
+    process.stderr.write('\nInterrupted: writing the results of the scenarios that finished.\n')
+    save(true).then(
+      () => process.exit(130),
+      (error: unknown) => {
+        process.stderr.write(`could not write the partial results: ${String(error)}\n`)
+        process.exit(130)
+      },
+    )
+  })
+  try {
+    if (o.growth) await growth(o, display, results, points)
+    else await main(o, display, results)
+  } finally {
+    display.stop()
+  }
+  await save(false)
+}
+
+run().catch((error: unknown) => {
   process.stderr.write(
     `\nbench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   )

@@ -1,31 +1,49 @@
 /**
  * Runs every scenario in an order that lets them share work: the pool is
  * written once (bootstrap on logs, compaction, bootstrap after compaction,
- * per-save), the local device once (memory, cold start), and the peers come
- * last so they can be set against our figures.
+ * per-save, then the browser's bootstrap), the local device once (memory,
+ * cold start), and the peers come last so they can be set against our figures.
  */
 import { buildLocalDevice } from './local-device.ts'
 import { buildPool, closePool } from './pool.ts'
 import { profileBootstrap, profileNote } from './profile.ts'
-import { type BootstrapMode, bootstrapResult, measureBootstrap } from './scenarios/bootstrap.ts'
+import {
+  type BootstrapMode,
+  bootstrapResult,
+  measureBootstrap,
+  measureWeatherBootstrap,
+  type Weather,
+} from './scenarios/bootstrap.ts'
+import { chromiumResult, measureChromium } from './scenarios/chromium.ts'
 import { coldStartResult, measureColdStart } from './scenarios/cold-start.ts'
 import { compactionResult, measureCompaction } from './scenarios/compaction.ts'
+import { devicesResult, measureDevices } from './scenarios/devices.ts'
 import { measureMemory, memoryResult } from './scenarios/memory.ts'
 import { automergeResult, measureAutomerge } from './scenarios/peer-automerge.ts'
 import { filePerEntryResult, measureFilePerEntry } from './scenarios/peer-file-per-entry.ts'
 import { measureWholeFile, wholeFileResult } from './scenarios/peer-whole-file.ts'
 import { measureYIndexeddb, yIndexeddbResult } from './scenarios/peer-y-indexeddb.ts'
 import { measurePerSave, perSaveResult } from './scenarios/per-save.ts'
-import { measurePropagation, type PropagationFigures, propagationResult } from './scenarios/propagation.ts'
+import {
+  measurePropagation,
+  type PropagationConfig,
+  type PropagationFigures,
+  propagationResult,
+} from './scenarios/propagation.ts'
 import type { BenchContext, ScenarioResult } from './types.ts'
 
-/** The propagation configurations. */
-export const PROPAGATION_CONFIGS = [
+/** The propagation configurations: loopback, 50 and 150 ms, and 150 ms with Dropbox weather (429s). */
+export const PROPAGATION_CONFIGS: PropagationConfig[] = [
   { latencyMs: 0, watch: true },
   { latencyMs: 0, watch: false },
   { latencyMs: 50, watch: true },
   { latencyMs: 50, watch: false },
+  { latencyMs: 150, watch: true, share: 0.25 },
+  { latencyMs: 150, watch: true, rateLimitOneIn: 50, share: 0.25 },
 ]
+
+/** The bootstraps repeated through weather. */
+export const BOOTSTRAP_WEATHER: Weather[] = [{ latencyMs: 50 }, { latencyMs: 150, rateLimitOneIn: 50 }]
 
 /** Order of the tables in RESULTS.md. */
 const ORDER = [
@@ -39,14 +57,23 @@ const ORDER = [
   'peer-automerge',
   'peer-y-indexeddb',
   'compaction',
+  'devices',
+  'chromium',
 ]
 
-/** Runs everything; `onScenario` is told when each scenario starts (for the progress display). */
+/** How many times {@link runSuite} reports a new step (for the progress display). */
+export const SUITE_STEPS = 7
+
+/**
+ * Runs everything; `onScenario` is told when each step starts (for the
+ * progress display). Each finished scenario is pushed into `results` at once,
+ * so an interrupted run still has them; they are sorted at the end.
+ */
 export async function runSuite(
   ctx: BenchContext,
   onScenario: (name: string) => void = () => {},
+  results: ScenarioResult[] = [],
 ): Promise<ScenarioResult[]> {
-  const results: ScenarioResult[] = []
   onScenario('Generating the diary')
   ctx.diary()
 
@@ -63,20 +90,33 @@ export async function runSuite(
       }
       return figures
     }
+    const weathered = async (mode: BootstrapMode) => {
+      const runs = []
+      for (const w of BOOTSTRAP_WEATHER) runs.push(await measureWeatherBootstrap(ctx, pool, mode, w))
+      return runs
+    }
     const logs = await profiled('logs')
+    const logsWeather = await weathered('logs')
     const compaction = await measureCompaction(ctx, pool)
     results.push(compactionResult(pool, compaction))
     const snapshot = await profiled('snapshot')
-    results.push(bootstrapResult(ctx, pool, [snapshot, logs]))
+    const snapshotWeather = await weathered('snapshot')
+    results.push(bootstrapResult(ctx, pool, [snapshot, logs, ...snapshotWeather, ...logsWeather]))
     results.push(perSaveResult(await measurePerSave(ctx, pool)))
   } finally {
     await closePool(pool)
   }
 
+  onScenario('9: Chromium')
+  results.push(chromiumResult(ctx, await measureChromium(ctx, pool.root)))
+
   onScenario('3: propagation')
   const runs: PropagationFigures[] = []
   for (const [i, config] of PROPAGATION_CONFIGS.entries()) runs.push(await measurePropagation(ctx, config, i))
   results.push(propagationResult(runs))
+
+  onScenario('8: devices')
+  results.push(devicesResult(ctx, await measureDevices(ctx)))
 
   onScenario('4, 5: local device')
   const device = await buildLocalDevice(ctx)

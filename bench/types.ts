@@ -68,6 +68,8 @@ export interface BenchContext {
   diary(n?: number): Diary
   /** The emulator. */
   remote: RemoteHost
+  /** Where emulators run (scenarios that need one of their own start it there). */
+  emulator: 'process' | 'in-process'
   /** A scratch folder, removed at the end. */
   tmp: string
   progress: Progress
@@ -75,4 +77,6 @@ export interface BenchContext {
   figures: Map<string, number>
   /** Profile the bootstrap in a child process with `node --cpu-prof`. */
   profile: boolean
+  /** Fleet sizes of the devices scenario, and the simulated hours each idle fleet is watched. */
+  devices: { counts: number[]; idleHours: number }
 }

@@ -4,11 +4,16 @@
  * benchmarks, not tests); only that each scenario produced numbers and that
  * the data arrived intact.
  */
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createContext } from '../bench/context.ts'
 import { entryFingerprint, generateDiary } from '../bench/data.ts'
+import { measureGrowth } from '../bench/growth.ts'
 import { summariseProfile } from '../bench/profile.ts'
-import { formatFigure, renderResults } from '../bench/report.ts'
+import { formatFigure, type RunInfo, renderResults, writeResults } from '../bench/report.ts'
+import { type GrowthPoint, growthResult } from '../bench/scenarios/growth-table.ts'
 import { runSuite } from '../bench/suite.ts'
 import type { BenchContext, ScenarioResult } from '../bench/types.ts'
 
@@ -32,9 +37,12 @@ describe('bench at a smoke size', () => {
       saves: 2,
       peerBudgetMs: 20_000,
       emulator: 'in-process',
+      deviceCounts: [2, 3],
+      idleHours: 0.1,
     }))
     results = await runSuite(ctx)
-  })
+    // A loaded 2-core machine: the suite (Chromium, fleets of devices, peers) may take minutes.
+  }, 900_000)
   afterAll(() => dispose?.())
 
   it('runs every scenario, each with at least one row of numbers', () => {
@@ -49,6 +57,8 @@ describe('bench at a smoke size', () => {
       'peer-automerge',
       'peer-y-indexeddb',
       'compaction',
+      'devices',
+      'chromium',
     ])
     for (const result of results) {
       const numbers = result.rows.filter((r) => typeof r.ours === 'object' || typeof r.baseline === 'object')
@@ -69,6 +79,11 @@ describe('bench at a smoke size', () => {
     expect(raw.runs.map((r) => [r.mode, r.listed])).toEqual([
       ['snapshot', SIZE],
       ['logs', SIZE],
+      // Through weather: 50 ms, then 150 ms with 429s; after compaction, then on the logs.
+      ['snapshot', SIZE],
+      ['snapshot', SIZE],
+      ['logs', SIZE],
+      ['logs', SIZE],
     ])
     for (const run of raw.runs) expect(run.calls.calls).toBeGreaterThan(0)
     expect(byId('bootstrap').notes.some((n) => n.startsWith('Profile of bootstrap'))).toBe(true)
@@ -77,7 +92,7 @@ describe('bench at a smoke size', () => {
   it('saves with one upload call, propagates every save, compacts and shrinks the pool', () => {
     expect((byId('per-save').raw as { uploadCalls: number }).uploadCalls).toBe(1)
     const runs = (byId('propagation').raw as { runs: Array<{ lost: number; saves: number }> }).runs
-    expect(runs).toHaveLength(4)
+    expect(runs).toHaveLength(6)
     for (const run of runs) expect(run).toMatchObject({ lost: 0, saves: 2 })
     const compaction = byId('compaction').raw as {
       poolBefore: { bytes: number }
@@ -92,23 +107,91 @@ describe('bench at a smoke size', () => {
     expect(byId('peer-file-per-entry').raw).toMatchObject({ entries: SIZE })
   })
 
-  it('renders RESULTS.md with the summary and one table per scenario', () => {
-    const markdown = renderResults(
-      {
-        command: 'pnpm bench',
-        size: SIZE,
-        quick: true,
-        startedAt: 'now',
-        durationMs: 1,
-        machine: { cpu: 'cpu', cores: 2, ramGiB: 1, node: 'v20', os: 'os' },
-      },
-      results,
-    )
+  it('reaches every device of each fleet and counts the idle calls of watching and polling devices', () => {
+    const runs = (byId('devices').raw as { runs: Array<Record<string, unknown>> }).runs
+    expect(runs.map((r) => [r.devices, r.lost])).toEqual([
+      [2, 0],
+      [3, 0],
+    ])
+    for (const run of runs) {
+      const idle = run.idle as Array<{ watch: boolean; perDeviceHour: number }>
+      expect(idle.map((i) => i.watch)).toEqual([true, false])
+      // Polling makes a round every interval whatever happens; watching long-polls.
+      for (const i of idle) expect(i.perDeviceHour).toBeGreaterThan(0)
+    }
+  })
+
+  it('measures the diary in Chromium against y-indexeddb, and a bootstrap from the browser', () => {
+    const raw = byId('chromium').raw as Record<string, unknown>
+    expect(raw).toMatchObject({ entries: SIZE, perEntry: { opened: SIZE } })
+    expect((raw.bootstrap as { listed: number }).listed).toBe(SIZE)
+    expect(byId('chromium').rows.some((r) => r.target === '≤ 0.1× peer')).toBe(true)
+  })
+
+  it('renders RESULTS.md with the summary and one table per scenario, and marks an interrupted run', async () => {
+    const markdown = renderResults({ info: info(), results })
     expect(markdown).toMatch(/^# y-dropbox benchmarks/)
     expect(markdown).toMatch(/## Targets: \d+ of \d+ met/)
     for (const result of results) expect(markdown).toContain(`## ${result.title}`)
+    const dir = await mkdtemp(join(tmpdir(), 'bench-results-'))
+    try {
+      await writeResults(dir, 'main', { info: info({ interrupted: true }), results: results.slice(0, 2) })
+      const partial = await readFile(join(dir, 'RESULTS.md'), 'utf8')
+      expect(partial).toContain('**Interrupted**')
+      expect(partial).toContain(`## ${results[1]!.title}`)
+      expect(partial).not.toContain(`## ${results[2]!.title}`)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
+
+describe('bench growth at a smoke size', () => {
+  it("measures every size and writes its section beside the main run's", async () => {
+    const points: GrowthPoint[] = []
+    await measureGrowth({
+      sizes: [6, 12],
+      editsPerEntry: 3,
+      emulator: 'in-process',
+      profile: false,
+      progress: { phase: () => {}, tick: () => {} },
+      onPoint: (p) => points.push(p),
+    })
+    expect(points.map((p) => p.size)).toEqual([6, 12])
+    for (const p of points) {
+      expect(p.bootstrapLogs.calls).toBeGreaterThan(0)
+      expect(p.cold.fsListMs).toBeGreaterThan(0)
+    }
+    const growth = growthResult(points)
+    expect(growth.rows.filter((r) => r.scenario.includes('12 vs 6'))).toHaveLength(11)
+    expect(growth.notes[0]).toMatch(/^\| metric +\| +6 entries \| +12 entries \|/)
+    const dir = await mkdtemp(join(tmpdir(), 'bench-growth-'))
+    try {
+      await writeResults(dir, 'growth', {
+        info: info({ command: 'pnpm bench -- --growth' }),
+        results: [growth],
+      })
+      const markdown = await readFile(join(dir, 'RESULTS.md'), 'utf8')
+      expect(markdown).toContain('Growth run: `pnpm bench -- --growth`')
+      expect(markdown).toContain(`## ${growth.title}`)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 600_000)
+})
+
+/** Run information for rendering tests. */
+function info(extra: Partial<RunInfo> = {}): RunInfo {
+  return {
+    command: 'pnpm bench',
+    size: SIZE,
+    quick: true,
+    startedAt: 'now',
+    durationMs: 1,
+    machine: { cpu: 'cpu', cores: 2, ramGiB: 1, node: 'v20', os: 'os' },
+    ...extra,
+  }
+}
 
 describe('bench helpers', () => {
   it('generates the same diary from the same seed, each edit one update', () => {

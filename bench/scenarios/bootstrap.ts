@@ -16,9 +16,17 @@ import type { BenchContext, Row, ScenarioResult } from '../types.ts'
 /** How the pool looks when the device joins. */
 export type BootstrapMode = 'snapshot' | 'logs'
 
+/** Network weather of a bootstrap: latency of every request, and one request in `rateLimitOneIn` answering 429. */
+export interface Weather {
+  latencyMs: number
+  rateLimitOneIn?: number
+}
+
 /** One measured bootstrap. */
 export interface BootstrapFigures {
   mode: BootstrapMode
+  /** Absent: no latency added (loopback). */
+  weather?: Weather
   ms: number
   calls: Calls
   baselineMs: number
@@ -55,7 +63,7 @@ export async function measureBootstrap(
   pool: Pool,
   mode: BootstrapMode,
 ): Promise<BootstrapFigures> {
-  ctx.progress.phase(`Bootstrap (${mode === 'snapshot' ? 'after compaction' : 'logs only'})`, 3)
+  ctx.progress.phase(`Bootstrap (${modeLabel(mode)})`, 3)
   const store = await openStore(ctx.remote)
   collectGarbage()
   const { result, calls } = await countCalls(ctx.remote, () => joinPool(store, pool.root))
@@ -71,6 +79,48 @@ export async function measureBootstrap(
   if (mode === 'snapshot') pool.joined = { engine: result.engine, store, local: result.local }
   else await result.engine.close()
   return { mode, ms: result.ms, calls, baselineMs, listed }
+}
+
+/**
+ * A new device joins the pool through weather (latency on every request, some
+ * 429s); checked like the plain bootstrap, compared with it.
+ */
+export async function measureWeatherBootstrap(
+  ctx: BenchContext,
+  pool: Pool,
+  mode: BootstrapMode,
+  weather: Weather,
+): Promise<BootstrapFigures> {
+  ctx.progress.phase(`Bootstrap (${modeLabel(mode)}, ${weatherLabel(weather)})`, 2)
+  const store = await openStore(ctx.remote)
+  await ctx.remote.addFault({ fault: 'latency', latencyMs: weather.latencyMs })
+  if (weather.rateLimitOneIn) {
+    const probability = 1 / weather.rateLimitOneIn
+    await ctx.remote.addFault({ fault: 'rate-limit', retryAfterSeconds: 1, probability })
+  }
+  try {
+    collectGarbage()
+    const { result, calls } = await countCalls(ctx.remote, () => joinPool(store, pool.root))
+    ctx.progress.tick()
+    await ctx.remote.clearFaults()
+    await checkDevice(result.engine, pool.diary)
+    const listed = result.engine.list().length
+    await result.engine.close()
+    ctx.progress.tick()
+    const plain = ctx.figures.get(`bootstrap.${mode}.ms`) ?? Number.NaN
+    return { mode, weather, ms: result.ms, calls, baselineMs: plain, listed }
+  } finally {
+    await ctx.remote.clearFaults()
+  }
+}
+
+function modeLabel(mode: BootstrapMode): string {
+  return mode === 'snapshot' ? 'after compaction' : 'logs only'
+}
+
+/** `150 ms latency, 1 in 50 requests 429`. */
+export function weatherLabel(w: Weather): string {
+  return `${w.latencyMs} ms latency${w.rateLimitOneIn ? `, 1 in ${w.rateLimitOneIn} requests 429` : ''}`
 }
 
 /** The physical baseline: the same states applied from memory into fresh Y.Docs. */
@@ -104,6 +154,26 @@ export async function checkDevice(engine: SyncEngine, diary: Diary): Promise<voi
 /** The rows of one bootstrap. */
 export function bootstrapRows(f: BootstrapFigures): Row[] {
   const label = f.mode === 'snapshot' ? '(a) after compaction' : '(b) logs only'
+  if (f.weather) {
+    const routes = Object.entries(f.calls.routes)
+      .map(([r, n]) => `${r.replace(/^files\//, '')} ${n}`)
+      .join(', ')
+    return [
+      compareRow(
+        `${label}, ${weatherLabel(f.weather)}: time to joined`,
+        fig(f.ms, 'ms'),
+        fig(f.baselineMs, 'ms'),
+        'the same bootstrap on loopback',
+        undefined,
+      ),
+      {
+        scenario: `${label}, ${weatherLabel(f.weather)}: remote calls (429s included)`,
+        ours: fig(f.calls.calls, 'calls'),
+        against: routes,
+        target: '—',
+      },
+    ]
+  }
   const callLimit = Math.ceil(f.calls.bytesDown / (4 * 1024 * 1024)) + 5
   return [
     compareRow(
@@ -140,7 +210,7 @@ export function bootstrapResult(ctx: BenchContext, pool: Pool, runs: BootstrapFi
   for (const run of runs) {
     if (run.profile) notes.push(run.profile)
   }
-  for (const run of runs) {
+  for (const run of runs.filter((r) => !r.weather)) {
     notes.push(
       `Calls of (${run.mode === 'snapshot' ? 'a' : 'b'}) by route: ${Object.entries(run.calls.routes)
         .map(([r, n]) => `${r} ${n}`)
@@ -156,7 +226,8 @@ export function bootstrapResult(ctx: BenchContext, pool: Pool, runs: BootstrapFi
       `(${pool.logFiles} files, ${pool.logBytes.toLocaleString('en')} bytes of logs), through DropboxBlobStore → emulator ` +
       'on loopback, until `activate()` resolves. (b) runs first, on the logs only; (a) after compaction and garbage ' +
       "collection. Baseline: `Y.applyUpdate` of the same states (a: each entry's state; b: every logged update) from " +
-      'memory into fresh Y.Docs, median of 3.',
+      'memory into fresh Y.Docs, median of 3. The same bootstraps are repeated through weather: latency added by ' +
+      'the emulator to every request, and with one request in 50 answering 429 `Retry-After: 1`.',
     rows: runs.flatMap(bootstrapRows),
     notes,
     raw: { pool: { logFiles: pool.logFiles, logBytes: pool.logBytes, buildMs: pool.buildMs }, runs },

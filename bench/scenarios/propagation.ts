@@ -21,10 +21,18 @@ export const POLL_INTERVAL_MS = 250
 /** A save not seen within this time counts as lost. */
 const SAVE_TIMEOUT_MS = 30_000
 
-/** The figures of one configuration. */
-export interface PropagationFigures {
+/** One propagation configuration: latency of every request, long-poll or polling, and Dropbox weather. */
+export interface PropagationConfig {
   latencyMs: number
   watch: boolean
+  /** One request in this many answers 429 with `Retry-After: 1`. */
+  rateLimitOneIn?: number
+  /** Share of `ctx.saves` this configuration makes (slow ones make fewer). Default 1. */
+  share?: number
+}
+
+/** The figures of one configuration. */
+export interface PropagationFigures extends PropagationConfig {
   saves: number
   lost: number
   /** Remote calls of both devices per save, long-polls included. */
@@ -39,9 +47,10 @@ export interface PropagationFigures {
 /** Measures one configuration on a fresh pool of a few entries. */
 export async function measurePropagation(
   ctx: BenchContext,
-  config: { latencyMs: number; watch: boolean },
+  config: PropagationConfig,
   index: number,
 ): Promise<PropagationFigures> {
+  const saves = Math.max(2, Math.round(ctx.saves * (config.share ?? 1)))
   const root = `/bench-propagation-${index}`
   const entries = ctx.diary(Math.min(10, ctx.size)).entries
   const storeA = await openStore(ctx.remote)
@@ -55,10 +64,7 @@ export async function measurePropagation(
   const remote = (store: BlobStore) => (config.watch ? store : withoutWatch(store))
   const a = await SyncEngine.open({ ...engineOptions(storeA, root, 'A'), ...knobs, remote: remote(storeA) })
   const b = await SyncEngine.open({ ...engineOptions(storeB, root, 'B'), ...knobs, remote: remote(storeB) })
-  const fault =
-    config.latencyMs > 0
-      ? await ctx.remote.addFault({ fault: 'latency', latencyMs: config.latencyMs })
-      : undefined
+  if (config.latencyMs > 0) await ctx.remote.addFault({ fault: 'latency', latencyMs: config.latencyMs })
   try {
     for (const entry of entries) Y.applyUpdate(await a.doc(entry.id), entry.state)
     await a.activate()
@@ -66,15 +72,17 @@ export async function measurePropagation(
     const pool = `${root}/pool.json`
     const trips: number[] = []
     for (let i = 0; i < 10; i++) trips.push((await timed(() => storeB.get(pool))).ms)
+    // Weather comes after the round trip is measured, so a 429 does not count as a slow round trip.
+    if (config.rateLimitOneIn) {
+      const probability = 1 / config.rateLimitOneIn
+      await ctx.remote.addFault({ fault: 'rate-limit', retryAfterSeconds: 1, probability })
+    }
     const gen = prng.create(index + 1)
     const times: number[] = []
     let lost = 0
-    ctx.progress.phase(
-      `Propagation, ${config.latencyMs} ms latency, ${config.watch ? 'long-poll' : 'polling'}`,
-      ctx.saves,
-    )
+    ctx.progress.phase(`Propagation, ${configLabel(config)}`, saves)
     const before = await ctx.remote.stats()
-    for (let s = 0; s < ctx.saves; s++) {
+    for (let s = 0; s < saves; s++) {
       // A user saves now and then, not during the previous save's sync: let A finish
       // (with long-poll, A's own upload wakes it for one more round) ...
       await idle(a)
@@ -95,10 +103,10 @@ export async function measurePropagation(
     const calls = callsBetween(before, await ctx.remote.stats())
     return {
       ...config,
-      saves: ctx.saves,
-      callsPerSave: calls.calls / ctx.saves,
+      saves,
+      callsPerSave: calls.calls / saves,
       routesPerSave: Object.fromEntries(
-        Object.entries(calls.routes).map(([route, n]) => [route, Math.round((n / ctx.saves) * 10) / 10]),
+        Object.entries(calls.routes).map(([route, n]) => [route, Math.round((n / saves) * 10) / 10]),
       ),
       lost,
       p50: percentile(times, 50),
@@ -106,10 +114,17 @@ export async function measurePropagation(
       roundTripMs: median(trips),
     }
   } finally {
-    if (fault) await ctx.remote.clearFaults()
+    await ctx.remote.clearFaults()
     await a.close()
     await b.close()
   }
+}
+
+/** How a configuration is named in tables: `150 ms latency, long-poll, 1 in 50 requests 429`. */
+export function configLabel(c: PropagationConfig): string {
+  const how = c.watch ? 'long-poll' : `polling every ${POLL_INTERVAL_MS} ms`
+  const weather = c.rateLimitOneIn ? `, 1 in ${c.rateLimitOneIn} requests 429` : ''
+  return `${c.latencyMs} ms latency, ${how}${weather}`
 }
 
 /** Resolves once the engine is not in a sync round. */
@@ -139,11 +154,12 @@ function waitForRemote(engine: SyncEngine, id: string): Promise<number | undefin
 export function propagationResult(runs: PropagationFigures[]): ScenarioResult {
   const rows: Row[] = []
   for (const r of runs) {
-    const label = `${r.latencyMs} ms latency, ${r.watch ? 'long-poll' : `polling every ${POLL_INTERVAL_MS} ms`}`
+    const label = configLabel(r)
     const limit = PUSH_DELAY_MS + FLUSH_DELAY_MS + 4 * r.roundTripMs
-    const target = r.watch
-      ? { text: `p50 ≤ delays + 4 round trips (${limit.toFixed(0)} ms)`, limit }
-      : undefined
+    const target =
+      r.watch && !r.rateLimitOneIn
+        ? { text: `p50 ≤ delays + 4 round trips (${limit.toFixed(0)} ms)`, limit }
+        : undefined
     rows.push(
       compareRow(`${label}: p50`, fig(r.p50, 'ms'), fig(r.roundTripMs, 'ms'), 'one round trip', target),
     )
@@ -163,18 +179,17 @@ export function propagationResult(runs: PropagationFigures[]): ScenarioResult {
     title: '3. Propagation: A saves, B sees it',
     about:
       `Device A edits one field; the time until device B's \`docs\` event names the entry. ${runs[0]?.saves ?? 0} ` +
-      `saves per configuration, background sync on both devices (push delay ${PUSH_DELAY_MS} ms after the engine's ` +
+      `saves per configuration (fewer at 150 ms), background sync on both devices (push delay ${PUSH_DELAY_MS} ms after the engine's ` +
       `${FLUSH_DELAY_MS} ms write delay, so "delays" below is ${PUSH_DELAY_MS + FLUSH_DELAY_MS} ms). Latency is ` +
       "injected by the emulator on every request. Saves are spaced like a user's: each waits until A has " +
       'finished syncing the previous one, and with polling (on both devices) lands at a random moment of the ' +
-      'cycle. A round trip is the median of ten small downloads at that latency.',
+      'cycle. A round trip is the median of ten small downloads at that latency. Weather: one request in 50 ' +
+      '(any route) answers 429 with `Retry-After: 1`, which the provider waits out before retrying.',
     rows,
     notes: [
       ...runs.map(
         (r) =>
-          `Calls per save, ${r.latencyMs} ms, ${r.watch ? 'long-poll' : 'polling'}: ${Object.entries(
-            r.routesPerSave,
-          )
+          `Calls per save, ${configLabel(r)}: ${Object.entries(r.routesPerSave)
             .map(([route, n]) => `${route} ${n}`)
             .join(', ')}.`,
       ),

@@ -1,0 +1,114 @@
+/**
+ * `pnpm bench -- --growth`: how the costs a user meets grow with the diary,
+ * at 1,000, 10,000 and 100,000 entries, each size on a fresh emulator with
+ * the same number of edits per entry: bootstrap (logs only and after
+ * compaction), cold start to list-ready and to every entry opened, heap, and
+ * the per-save cost. The largest size is profiled (`node --cpu-prof`).
+ */
+import { createContext } from './context.ts'
+import { buildLocalDevice } from './local-device.ts'
+import { collectGarbage } from './measure.ts'
+import { buildPool, closePool } from './pool.ts'
+import { profileBootstrap, profileNote } from './profile.ts'
+import { measureBootstrap } from './scenarios/bootstrap.ts'
+import { measureColdStart } from './scenarios/cold-start.ts'
+import { measureCompaction } from './scenarios/compaction.ts'
+import type { GrowthPoint } from './scenarios/growth-table.ts'
+import { measureMemory } from './scenarios/memory.ts'
+import { measurePerSave } from './scenarios/per-save.ts'
+import type { Progress } from './types.ts'
+
+/** Diary sizes of the growth run. */
+export const GROWTH_SIZES = [1000, 10_000, 100_000]
+/** Edits per entry at every size (the main run has 20; 100,000 entries × 20 would not fit the time budget). */
+export const GROWTH_EDITS = 10
+
+/** Options of {@link measureGrowth}. */
+export interface GrowthOptions {
+  sizes?: number[]
+  editsPerEntry?: number
+  emulator?: 'process' | 'in-process'
+  /** Profile the bootstraps of the largest size. Default true. */
+  profile?: boolean
+  progress: Progress
+  /** Told when a size starts. */
+  onSize?(size: number): void
+  /** Told each finished size (partial results survive an interruption). */
+  onPoint?(point: GrowthPoint): void
+}
+
+/** Measures every size in turn. */
+export async function measureGrowth(o: GrowthOptions): Promise<GrowthPoint[]> {
+  const sizes = o.sizes ?? GROWTH_SIZES
+  const points: GrowthPoint[] = []
+  for (const size of sizes) {
+    o.onSize?.(size)
+    const point = await measureSize(size, o, o.profile !== false && size === Math.max(...sizes))
+    points.push(point)
+    o.onPoint?.(point)
+    collectGarbage()
+  }
+  return points
+}
+
+async function measureSize(size: number, o: GrowthOptions, profile: boolean): Promise<GrowthPoint> {
+  const editsPerEntry = o.editsPerEntry ?? GROWTH_EDITS
+  const { ctx, dispose } = await createContext({
+    size,
+    quick: true,
+    editsPerEntry,
+    saves: 50,
+    progress: o.progress,
+    profile,
+    ...(o.emulator ? { emulator: o.emulator } : {}),
+  })
+  try {
+    const started = performance.now()
+    ctx.progress.phase(`${size.toLocaleString('en')} entries: generating the diary`, 1)
+    const diary = ctx.diary()
+    ctx.progress.tick()
+    const pool = await buildPool(ctx)
+    const profiles: string[] = []
+    let point: Omit<GrowthPoint, 'cold' | 'memory'>
+    try {
+      const logs = await measureBootstrap(ctx, pool, 'logs')
+      if (profile)
+        profiles.push(profileNote(`(b) logs only at ${size}`, await profileBootstrap(ctx, pool.root, 'logs')))
+      await measureCompaction(ctx, pool)
+      const snapshot = await measureBootstrap(ctx, pool, 'snapshot')
+      if (profile)
+        profiles.push(
+          profileNote(`(a) after compaction at ${size}`, await profileBootstrap(ctx, pool.root, 'snapshot')),
+        )
+      const save = await measurePerSave(ctx, pool)
+      point = {
+        size,
+        editsPerEntry,
+        stateBytes: diary.stateBytes,
+        logBytes: pool.logBytes,
+        logFiles: pool.logFiles,
+        buildMs: pool.buildMs,
+        bootstrapLogs: { ms: logs.ms, calls: logs.calls.calls, bytes: logs.calls.bytesDown },
+        bootstrapSnapshot: { ms: snapshot.ms, calls: snapshot.calls.calls, bytes: snapshot.calls.bytesDown },
+        save: { uploadBytes: save.uploadBytes, calls: save.roundCalls + save.otherCalls },
+        profiles,
+        totalMs: 0,
+      }
+    } finally {
+      await closePool(pool)
+    }
+    const device = await buildLocalDevice(ctx)
+    const memory = await measureMemory(ctx, device)
+    const cold = await measureColdStart(ctx, device)
+    const fs = cold.find((c) => c.store === 'FsLocalStore')!
+    const idb = cold.find((c) => c.store === 'IdbLocalStore')!
+    return {
+      ...point,
+      cold: { fsListMs: fs.listMs, fsAllMs: fs.allMs, idbListMs: idb.listMs, idbAllMs: idb.allMs },
+      memory: { openBytes: memory.openBytes, encodedBytes: memory.encodedBytes },
+      totalMs: performance.now() - started,
+    }
+  } finally {
+    await dispose()
+  }
+}

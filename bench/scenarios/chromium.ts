@@ -1,0 +1,155 @@
+/**
+ * Scenario 9, a real browser: in Chromium with its real IndexedDB, the diary
+ * is written through our engine (IdbLocalStore) and through y-indexeddb
+ * (the whole diary as one document, and one database per entry); then, each
+ * in a fresh browser process on the same profile, cold starts (list ready,
+ * every entry opened) against y-indexeddb's cold open, and a new device in the
+ * browser joining the benchmark pool through the emulator.
+ */
+
+import { startBrowserHost } from '../browser/host.ts'
+import type { SeedFigures } from '../browser/page.ts'
+import { entryFingerprint } from '../data.ts'
+import { compareRow, fig, median } from '../measure.ts'
+import { APP_KEY, type Calls, countCalls } from '../remote.ts'
+import type { BenchContext, Row, ScenarioResult } from '../types.ts'
+
+/** What the browser measured. */
+export interface ChromiumFigures {
+  entries: number
+  budgetMs: number
+  seed: SeedFigures
+  /** Medians of cold starts of our store. */
+  listMs: number
+  entryMs: number
+  allMs: number
+  /** Median cold open of the one-document y-indexeddb diary. */
+  oneDocMs: number
+  perEntry: { opened: number; ms: number }
+  bootstrap: { ms: number; listed: number; calls: Calls }
+}
+
+/** Runs the browser scenario; `poolRoot` is the pool the browser device joins. */
+export async function measureChromium(ctx: BenchContext, poolRoot: string): Promise<ChromiumFigures> {
+  const diary = ctx.diary()
+  const n = diary.entries.length
+  const reps = ctx.quick ? 1 : 3
+  ctx.progress.phase('Chromium: writing the diary into IndexedDB', 4 + 3 * reps)
+  const host = await startBrowserHost(ctx.tmp)
+  try {
+    const seed = await host.session<SeedFigures>('seed', {
+      entries: n,
+      editsPerEntry: ctx.editsPerEntry,
+      seed: diary.seed,
+      budgetMs: ctx.peerBudgetMs,
+    })
+    ctx.progress.tick()
+    const step = Math.max(1, Math.floor(n / 7))
+    const samples: Record<string, string> = {}
+    for (let i = 0; i < n; i += step) samples[diary.entries[i]!.id] = entryFingerprint(diary.entries[i]!)
+    const cold: Array<{ listMs: number; entryMs: number; allMs: number }> = []
+    const oneDoc: number[] = []
+    for (let r = 0; r < reps; r++) {
+      cold.push(await host.session('coldOurs', { entries: n, every: false, samples }))
+      ctx.progress.tick()
+      oneDoc.push((await host.session<{ ms: number }>('coldOneDoc', { entries: n })).ms)
+      ctx.progress.tick()
+    }
+    const every = await host.session<{ allMs: number }>('coldOurs', { entries: n, every: true, samples })
+    ctx.progress.tick()
+    const perEntry = await host.session<{ opened: number; ms: number }>('coldPerEntry', {
+      ids: diary.entries.slice(0, seed.perEntryStored).map((e) => e.id),
+      budgetMs: ctx.peerBudgetMs,
+    })
+    ctx.progress.tick()
+    const tokens = await ctx.remote.issueTokens()
+    const { result, calls } = await countCalls(ctx.remote, () =>
+      host.session<{ ms: number; listed: number }>('bootstrap', {
+        emulatorUrl: ctx.remote.url,
+        appKey: APP_KEY,
+        accessToken: tokens.accessToken,
+        root: poolRoot,
+      }),
+    )
+    ctx.progress.tick()
+    if (result.listed !== n) throw new Error(`Chromium bootstrap listed ${result.listed} of ${n} entries`)
+    return {
+      entries: n,
+      budgetMs: ctx.peerBudgetMs,
+      seed,
+      listMs: median(cold.map((c) => c.listMs)),
+      entryMs: median(cold.map((c) => c.entryMs)),
+      allMs: every.allMs,
+      oneDocMs: median(oneDoc),
+      perEntry,
+      bootstrap: { ...result, calls },
+    }
+  } finally {
+    await host.close()
+  }
+}
+
+/** The browser table. */
+export function chromiumResult(ctx: BenchContext, f: ChromiumFigures): ScenarioResult {
+  const n = f.entries.toLocaleString('en')
+  const oneDoc = fig(f.oneDocMs, 'ms')
+  const yOne = 'y-indexeddb cold open, whole diary in one document'
+  const rows: Row[] = [
+    compareRow(`IdbLocalStore: list of ${n} ready`, fig(f.listMs, 'ms'), oneDoc, yOne, {
+      text: '≤ 0.1× peer',
+      maxRatio: 0.1,
+    }),
+    compareRow(`IdbLocalStore: one entry open`, fig(f.entryMs, 'ms'), oneDoc, yOne, undefined),
+    compareRow(`IdbLocalStore: every entry opened once`, fig(f.allMs, 'ms'), oneDoc, yOne, undefined),
+  ]
+  if (f.perEntry.opened > 0) {
+    const complete = f.perEntry.opened === f.entries
+    const scaled = fig((f.perEntry.ms * f.entries) / f.perEntry.opened, 'ms')
+    const against = complete
+      ? 'y-indexeddb, one database per entry, opening each'
+      : `y-indexeddb, one database per entry, scaled from ${f.perEntry.opened.toLocaleString('en')}`
+    rows.push(
+      compareRow(`IdbLocalStore: list of ${n} ready`, fig(f.listMs, 'ms'), scaled, against, undefined),
+    )
+  }
+  const node = ctx.figures.get('bootstrap.snapshot.ms')
+  rows.push(
+    node === undefined
+      ? {
+          scenario: 'bootstrap through the emulator',
+          ours: fig(f.bootstrap.ms, 'ms'),
+          against: '—',
+          target: '—',
+        }
+      : compareRow(
+          'bootstrap through the emulator (after compaction)',
+          fig(f.bootstrap.ms, 'ms'),
+          fig(node, 'ms'),
+          'the same bootstrap in Node (scenario 1a)',
+          undefined,
+        ),
+    {
+      scenario: 'bootstrap: remote calls',
+      ours: fig(f.bootstrap.calls.calls, 'calls'),
+      against: '—',
+      target: '—',
+    },
+  )
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+  return {
+    id: 'chromium',
+    title: '9. A real browser: Chromium with its IndexedDB',
+    about:
+      `Chromium (headless, the e2e suite's) with its real IndexedDB on disk. The page writes ${n} entries through ` +
+      `our engine into an IdbLocalStore (${s(f.seed.oursMs)}), through y-indexeddb as one document holding the ` +
+      `whole diary (a Y.Map of entries, each entry's edits in one transaction; ${s(f.seed.oneDocMs)}), and through ` +
+      `y-indexeddb with one database per entry, every edit stored as it happens (${f.seed.perEntryStored.toLocaleString('en')} ` +
+      `entries within the ${s(f.budgetMs)} budget, ${s(f.seed.perEntryMs)}). Every measurement then runs in a fresh ` +
+      'browser process on the same profile, so IndexedDB is read from disk: our engine opened until `list()` is ' +
+      'ready (median of 3), one entry, every entry; y-indexeddb until its document has loaded (median of 3). The ' +
+      "bootstrap is a new device in the browser (IdbLocalStore) joining scenario 1's pool through the emulator.",
+    rows,
+    notes: [],
+    raw: { ...f },
+  }
+}
