@@ -10,13 +10,13 @@ import type { Progress } from './types.ts'
 /** What the run drives. */
 export interface Display {
   progress: Progress
-  /** A scenario starts (the run bar advances past the previous one). */
-  scenario(name: string): void
+  /** A scenario starts (the run bar advances past the previous one); `weight`: its share of the run's total. */
+  scenario(name: string, weight?: number): void
   stop(): void
 }
 
-/** A display for a run of `scenarios` scenarios. */
-export function progressDisplay(scenarios: number): Display {
+/** A display for a run of scenarios weighing `total` together (one each by default). */
+export function progressDisplay(total: number): Display {
   const tty = process.stderr.isTTY === true
   const bars = new cliProgress.MultiBar(
     {
@@ -31,9 +31,9 @@ export function progressDisplay(scenarios: number): Display {
     },
     cliProgress.Presets.shades_classic,
   )
-  const run = bars.create(Math.max(1, scenarios), 0, { label: 'starting' })
+  const run = bars.create(Math.max(1, total), 0, { label: 'starting' })
   let phase: cliProgress.SingleBar | undefined
-  let started = 0
+  let previous = 0
   return {
     progress: {
       phase(label, total) {
@@ -44,10 +44,9 @@ export function progressDisplay(scenarios: number): Display {
         phase?.increment(steps)
       },
     },
-    scenario(name) {
-      if (started > 0) run.increment()
-      started++
-      run.update({ label: name })
+    scenario(name, weight = 1) {
+      run.increment(previous, { label: name })
+      previous = weight
     },
     stop() {
       bars.stop()

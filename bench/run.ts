@@ -88,7 +88,7 @@ async function growth(o: Options, display: Display, results: ScenarioResult[], p
   await measureGrowth({
     progress: display.progress,
     profile: o.profile,
-    onSize: (size) => display.scenario(`Growth: ${size.toLocaleString('en')} entries`),
+    onSize: (size) => display.scenario(`Growth: ${size.toLocaleString('en')} entries`, size),
     onPoint: (point) => {
       points.push(point)
       results.splice(0, results.length, growthResult(points))
@@ -106,7 +106,8 @@ async function run(): Promise<void> {
     process.stderr.write('Run with --expose-gc (pnpm bench does): heap figures include garbage.\n')
   const started = new Date()
   const kind: RunKind = o.growth ? 'growth' : 'main'
-  const display = progressDisplay(o.growth ? GROWTH_SIZES.length : SUITE_STEPS)
+  // The growth run's sizes weigh as many entries they hold, so the time left follows the largest.
+  const display = progressDisplay(o.growth ? GROWTH_SIZES.reduce((a, b) => a + b, 0) : SUITE_STEPS)
   const results: ScenarioResult[] = []
   const points: GrowthPoint[] = []
   const args = process.argv.slice(2).join(' ')

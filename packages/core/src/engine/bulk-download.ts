@@ -26,14 +26,24 @@ export const BULK_MAX_BYTES = 256 * 1024 * 1024
 /** What folder reads fetched, by path (`undefined`: the file is gone). Paths not in it are fetched one by one. */
 export type Prefetched = Map<string, GetResult | undefined>
 
-/** Reads in bulk what the rule above allows of `files` (log files of `epoch` to fetch). */
+/**
+ * Reads in bulk what the rule above allows of `files` (log files of `epoch` to
+ * fetch). Files in `early` (read ahead, see speculate.ts) are used as they
+ * are when the listing shows them at the same revision.
+ */
 export async function fetchInBulk(
   ctx: SyncContext,
   epoch: string,
   files: ReadonlyArray<{ meta: BlobMeta }>,
+  early?: Prefetched,
 ): Promise<Prefetched> {
   const out: Prefetched = new Map()
-  const wanted = files.map((file) => file.meta)
+  const wanted: BlobMeta[] = []
+  for (const { meta } of files) {
+    const got = early?.get(meta.path)
+    if (got && got.meta.rev === meta.rev) out.set(meta.path, got)
+    else wanted.push(meta)
+  }
   if (!ctx.remote.getFolder || wanted.length < BULK_MIN_FILES) return out
   const { logs } = ctx.view.epoch(epoch)
   const logDir = `${ctx.core.layout.epochDir(epoch)}log`

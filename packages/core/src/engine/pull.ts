@@ -29,8 +29,8 @@ interface PlannedFile {
   meta: BlobMeta
 }
 
-/** Pulls and applies everything the last listing shows beyond this device's coverage. */
-export async function pull(ctx: SyncContext): Promise<void> {
+/** Pulls and applies everything the last listing shows beyond this device's coverage (`early`: files read ahead). */
+export async function pull(ctx: SyncContext, early?: Prefetched): Promise<void> {
   const { core, view } = ctx
   const epoch = core.state.epoch!
   const files = view.epoch(epoch)
@@ -89,7 +89,7 @@ export async function pull(ctx: SyncContext): Promise<void> {
   // Devices whose next file vanished (deleted after compaction): their later files wait.
   const blocked = new Set<string>()
   ctx.progress({ phase: 'Downloading changes', done, total: plan.length })
-  const bulk = await fetchInBulk(ctx, epoch, plan)
+  const bulk = await fetchInBulk(ctx, epoch, plan, early)
   for (let start = 0; start < plan.length; start += CHUNK_FILES) {
     const chunk = plan.slice(start, start + CHUNK_FILES)
     const downloaded = await mapConcurrent(chunk, core.options.downloadConcurrency, (file) =>

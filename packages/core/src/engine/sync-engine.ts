@@ -26,6 +26,7 @@ import { Mutex } from './mutex.ts'
 import { type ResolvedOptions, resolveOptions, type SyncEngineOptions } from './options.ts'
 import { pull } from './pull.ts'
 import { loadOutbox, seal, uploadOutbox } from './push.ts'
+import { noteWriters, readAhead } from './speculate.ts'
 import { changes, describeFailure, idleMessage, SyncState, type SyncStatus } from './status.ts'
 import { SyncLoop } from './sync-loop.ts'
 
@@ -74,7 +75,7 @@ export class SyncEngine {
     this.#status = { state: SyncState.inactive, message: 'Sync is off on this device', pending: 0 }
     this.#loop = new SyncLoop(
       {
-        round: () => this.#guard(() => this.#round()),
+        round: (woken) => this.#guard(() => this.#round(undefined, woken)),
         active: () => this.#core.state.active && !this.#closed,
         cursor: () => this.#ctx.view.cursor,
         moreWork: () => this.#moreWork,
@@ -362,8 +363,8 @@ export class SyncEngine {
 
   // ---- internals -------------------------------------------------------------
 
-  /** One sync round: verify the pool, push, pull, upkeep. */
-  async #round(verified?: { pool: PoolRecord; rev: string }): Promise<void> {
+  /** One sync round: verify the pool, push, pull, upkeep (`woken`: the store reported a change). */
+  async #round(verified?: { pool: PoolRecord; rev: string }, woken = false): Promise<void> {
     await this.#rounds.run(async () => {
       const { state } = this.#core
       if (!state.active) return
@@ -373,7 +374,8 @@ export class SyncEngine {
         state: SyncState.syncing,
         message: pending > 0 ? `Uploading ${changes(pending)}…` : 'Checking for changes…',
       })
-      // Both are reads: one round trip, not two. Nothing is written before the pool is verified.
+      // Reads only, all at once: one round trip. Nothing is written before the pool is verified.
+      const early = woken ? readAhead(this.#ctx) : undefined
       const [read, listed] = await Promise.allSettled([
         verified ?? lifecycle.readPool(this.#ctx),
         this.#ctx.view.refresh(),
@@ -403,7 +405,9 @@ export class SyncEngine {
       }
       await seal(this.#ctx)
       await uploadOutbox(this.#ctx)
-      await pull(this.#ctx)
+      const covered = { ...state.coverage }
+      await pull(this.#ctx, await early)
+      noteWriters(this.#ctx, covered)
       if (state.snapshotApplied) delete state.catchingUp
       await this.#upkeep(current.pool)
       // Watch from after our own writes, or the next wait wakes at once for them.

@@ -10,8 +10,8 @@ import type { ResolvedOptions } from './options.ts'
 
 /** What the loop needs from the engine. */
 export interface LoopHost {
-  /** Runs one sync round; its failures have already been reported in the status. */
-  round(): Promise<void>
+  /** Runs one sync round (`woken`: the store reported a change); its failures are already in the status. */
+  round(woken: boolean): Promise<void>
   /** Whether sync is still on. */
   active(): boolean
   /** The cursor to watch, once a listing has been made. */
@@ -78,10 +78,13 @@ export class SyncLoop {
     let failures = 0
     // At most one immediate extra round in a row, whatever moreWork() says.
     let rerun = false
+    let woken = false
     while (!signal.aborted && this.host.active()) {
       this.#pushDue = false
+      const changed = woken
+      woken = false
       try {
-        await this.host.round()
+        await this.host.round(changed)
         failures = 0
       } catch (error) {
         if (signal.aborted || error instanceof PoolDeletedError) return
@@ -102,44 +105,46 @@ export class SyncLoop {
         continue
       }
       rerun = false
-      await this.#wait(signal, this.options.pollIntervalMs, true)
+      woken = await this.#wait(signal, this.options.pollIntervalMs, true)
     }
   }
 
   /**
    * Waits `ms`, or until a push falls due or the loop stops; with `watch`,
-   * also until the store reports a change under the cursor.
+   * also until the store reports a change under the cursor. Resolves `true`
+   * when that report ended the wait.
    */
-  #wait(signal: AbortSignal, ms: number, watch: boolean): Promise<void> {
-    if (signal.aborted) return Promise.resolve()
+  #wait(signal: AbortSignal, ms: number, watch: boolean): Promise<boolean> {
+    if (signal.aborted) return Promise.resolve(false)
     return new Promise((resolve) => {
       const watching = new AbortController()
       let settled = false
-      const done = () => {
+      const done = (changed = false) => {
         if (settled) return
         settled = true
         clearTimeout(timer)
         watching.abort()
-        signal.removeEventListener('abort', done)
-        if (this.#wake === done) this.#wake = undefined
-        resolve()
+        signal.removeEventListener('abort', stop)
+        if (this.#wake === stop) this.#wake = undefined
+        resolve(changed)
       }
-      this.#wake = done
-      signal.addEventListener('abort', done)
+      const stop = () => done()
+      this.#wake = stop
+      signal.addEventListener('abort', stop)
       const cursor = this.host.cursor()
       const canWatch = watch && this.remote.watch && cursor !== undefined
       // While watching, the timer is only a safety net in case the store stops answering.
-      const timer = setTimeout(done, canWatch ? Math.max(ms, this.options.idleRoundMs) : ms)
+      const timer = setTimeout(stop, canWatch ? Math.max(ms, this.options.idleRoundMs) : ms)
       if (!canWatch) return
       const watchLoop = async () => {
         while (!watching.signal.aborted) {
-          if (await this.remote.watch!(cursor, watching.signal)) return done()
+          if (await this.remote.watch!(cursor, watching.signal)) return done(true)
         }
       }
       watchLoop().catch(() => {
         // The store cannot watch right now: fall back to one polling interval.
         clearTimeout(timer)
-        if (!settled) setTimeout(done, ms)
+        if (!settled) setTimeout(stop, ms)
       })
     })
   }
