@@ -187,6 +187,12 @@ export function propagationResult(runs: PropagationFigures[]): ScenarioResult {
       '(any route) answers 429 with `Retry-After: 1`, which the provider waits out before retrying.',
     rows,
     notes: [
+      'Round trips of one save with long-poll. Writer A: `pool.json` and the listing, read together (1; nothing is ' +
+        'written before the pool is verified), then the upload (1). Reader B: its long-poll answers when the upload ' +
+        "commits (on Dropbox about half a round trip; none here, as the emulator's latency comes before it handles " +
+        "a request), then `pool.json`, the listing and A's next batch, read together (1: the batch is read ahead, " +
+        'its path being known), then the apply. So 3 round trips after the delays here, 3.5 on Dropbox; what is ' +
+        "left above them is each side's work between calls and the load of the machine.",
       ...runs.map(
         (r) =>
           `Calls per save, ${configLabel(r)}: ${Object.entries(r.routesPerSave)
