@@ -18,8 +18,12 @@ export const NEVER_COMPACT = {
   compactAfterBytes: Number.MAX_SAFE_INTEGER,
 }
 
-/** Entries kept open at once while the pool is written. */
-const OPEN_DOCS = 20_000
+/**
+ * Entries kept open at once while the pool is written: a diary up to this
+ * size stays open from round to round (about 5 KiB each with 10 edits); a
+ * larger one is opened in chunks, again each round.
+ */
+const OPEN_DOCS = 150_000
 
 /** A device of a benchmark pool. */
 export interface PoolDevice {
@@ -67,7 +71,6 @@ export async function buildPool(ctx: BenchContext, root = '/bench-pool'): Promis
     const engine = await SyncEngine.open(options)
     await engine.activate()
     const docs = new Map<string, Y.Doc>()
-    // Up to OPEN_DOCS entries stay open from round to round; a larger diary is opened in chunks each round.
     const keepOpen = diary.entries.length <= OPEN_DOCS
     ctx.progress.phase(`Writing the pool (${diary.edits.toLocaleString('en')} edits)`, ctx.editsPerEntry)
     for (let round = 0; round < ctx.editsPerEntry; round++) {
