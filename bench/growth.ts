@@ -71,11 +71,11 @@ async function measureSize(size: number, o: GrowthOptions, profile: boolean): Pr
     const profiles: string[] = []
     let point: Omit<GrowthPoint, 'cold' | 'memory'>
     try {
-      const logs = await measureBootstrap(ctx, pool, 'logs')
+      const logs = await measureBootstrap(ctx, pool, 'logs', { baseline: false })
       if (profile)
         profiles.push(profileNote(`(b) logs only at ${size}`, await profileBootstrap(ctx, pool.root, 'logs')))
       await measureCompaction(ctx, pool)
-      const snapshot = await measureBootstrap(ctx, pool, 'snapshot')
+      const snapshot = await measureBootstrap(ctx, pool, 'snapshot', { baseline: false })
       if (profile)
         profiles.push(
           profileNote(`(a) after compaction at ${size}`, await profileBootstrap(ctx, pool.root, 'snapshot')),
@@ -97,14 +97,13 @@ async function measureSize(size: number, o: GrowthOptions, profile: boolean): Pr
     } finally {
       await closePool(pool)
     }
-    const device = await buildLocalDevice(ctx)
+    // On disk only: IndexedDB in a real browser is scenario 9's (fake-indexeddb at 100,000 measures fake-indexeddb).
+    const device = await buildLocalDevice(ctx, { idb: false })
     const memory = await measureMemory(ctx, device)
-    const cold = await measureColdStart(ctx, device)
-    const fs = cold.find((c) => c.store === 'FsLocalStore')!
-    const idb = cold.find((c) => c.store === 'IdbLocalStore')!
+    const [fs] = await measureColdStart(ctx, device)
     return {
       ...point,
-      cold: { fsListMs: fs.listMs, fsAllMs: fs.allMs, idbListMs: idb.listMs, idbAllMs: idb.allMs },
+      cold: { listMs: fs!.listMs, entryMs: fs!.entryMs, allMs: fs!.allMs },
       memory: { openBytes: memory.openBytes, encodedBytes: memory.encodedBytes },
       totalMs: performance.now() - started,
     }

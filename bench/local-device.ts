@@ -21,7 +21,8 @@ export interface LocalDevice {
   fsDir: string
   /** Bytes of the FsLocalStore folder. */
   fsBytes: number
-  idbFactory: IDBFactory
+  /** The IndexedDB copy (fake-indexeddb); absent when the device was built without one. */
+  idbFactory?: IDBFactory
   idbName: string
   /** Keys in the store. */
   keys: number
@@ -30,8 +31,11 @@ export interface LocalDevice {
 /** Entries opened and written per flush while seeding. */
 const SEED_BATCH = 500
 
-/** Writes the diary into a device and copies its store to the file system and to IndexedDB. */
-export async function buildLocalDevice(ctx: BenchContext): Promise<LocalDevice> {
+/** Writes the diary into a device and copies its store to the file system and (unless `idb` is false) to IndexedDB. */
+export async function buildLocalDevice(
+  ctx: BenchContext,
+  options: { idb?: boolean } = {},
+): Promise<LocalDevice> {
   const diary = ctx.diary()
   const cloud = new MemoryCloud()
   const root = '/bench-local'
@@ -69,11 +73,14 @@ export async function buildLocalDevice(ctx: BenchContext): Promise<LocalDevice> 
   await fs.write(batch)
   await fs.close()
   ctx.progress.tick()
-  const idbFactory = new IDBFactory()
   const idbName = 'bench-local'
-  const idb = await openIdb({ idbFactory, idbName })
-  await idb.write(batch)
-  await idb.close()
+  let idbFactory: IDBFactory | undefined
+  if (options.idb !== false) {
+    idbFactory = new IDBFactory()
+    const idb = await openIdb({ idbFactory, idbName })
+    await idb.write(batch)
+    await idb.close()
+  }
   ctx.progress.tick()
   return {
     diary,
@@ -81,7 +88,7 @@ export async function buildLocalDevice(ctx: BenchContext): Promise<LocalDevice> 
     root,
     fsDir,
     fsBytes: await folderBytes(fsDir),
-    idbFactory,
+    ...(idbFactory ? { idbFactory } : {}),
     idbName,
     keys: keys.length,
   }
@@ -89,6 +96,7 @@ export async function buildLocalDevice(ctx: BenchContext): Promise<LocalDevice> 
 
 /** Opens the device's IndexedDB store. */
 export function openIdb(device: Pick<LocalDevice, 'idbFactory' | 'idbName'>): Promise<IdbLocalStore> {
+  if (!device.idbFactory) throw new Error('this bench device was built without its IndexedDB copy')
   return IdbLocalStore.open({ dbName: device.idbName, indexedDB: device.idbFactory, keyRange: IDBKeyRange })
 }
 

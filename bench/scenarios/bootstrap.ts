@@ -62,6 +62,7 @@ export async function measureBootstrap(
   ctx: BenchContext,
   pool: Pool,
   mode: BootstrapMode,
+  options: { baseline?: boolean } = {},
 ): Promise<BootstrapFigures> {
   ctx.progress.phase(`Bootstrap (${modeLabel(mode)})`, 3)
   const store = await openStore(ctx.remote)
@@ -70,7 +71,8 @@ export async function measureBootstrap(
   ctx.progress.tick()
   await checkDevice(result.engine, pool.diary)
   ctx.progress.tick()
-  const baselineMs = await medianTime(3, () => applyFromMemory(pool.diary, mode))
+  const baselineMs =
+    options.baseline === false ? Number.NaN : await medianTime(3, () => applyFromMemory(pool.diary, mode))
   ctx.progress.tick()
   const listed = result.engine.list().length
   ctx.figures.set(`bootstrap.${mode}.ms`, result.ms)

@@ -27,7 +27,7 @@ export async function measureColdStart(ctx: BenchContext, device: LocalDevice): 
   const kinds = [
     { store: 'FsLocalStore' as const, open: () => openFs(device), raw: () => readFolder(device.fsDir) },
     { store: 'IdbLocalStore' as const, open: () => openIdb(device), raw: () => readIdb(device) },
-  ]
+  ].filter((kind) => kind.store === 'FsLocalStore' || device.idbFactory)
   const reps = ctx.quick ? 1 : 3
   const out: ColdStartFigures[] = []
   ctx.progress.phase('Local cold start', kinds.length * (reps + 2))
@@ -98,7 +98,7 @@ async function readFolder(dir: string): Promise<number> {
 
 async function readIdb(device: LocalDevice): Promise<number> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = device.idbFactory.open(device.idbName)
+    const request = device.idbFactory!.open(device.idbName)
     request.onsuccess = () => resolve(request.result)
     request.onerror = () => reject(request.error)
   })
