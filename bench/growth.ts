@@ -2,21 +2,23 @@
  * `pnpm bench -- --growth`: how the costs a user meets grow with the diary,
  * at 1,000, 10,000 and 100,000 entries, each size on a fresh emulator with
  * the same number of edits per entry: bootstrap (logs only and after
- * compaction), cold start to list-ready and to every entry opened, heap, and
- * the per-save cost. The largest size is profiled (`node --cpu-prof`).
+ * compaction, each by a device in a process of its own), cold start to
+ * list-ready and to every entry opened, heap, and the per-save cost. The
+ * largest size is profiled (`node --cpu-prof`).
  */
 import { createContext } from './context.ts'
 import { buildLocalDevice } from './local-device.ts'
 import { collectGarbage } from './measure.ts'
 import { buildPool, closePool } from './pool.ts'
-import { profileBootstrap, profileNote } from './profile.ts'
-import { measureBootstrap } from './scenarios/bootstrap.ts'
+import { bootstrapInChild, profileBootstrap, profileNote } from './profile.ts'
+import { countCalls } from './remote.ts'
+import { type BootstrapMode, measureBootstrap } from './scenarios/bootstrap.ts'
 import { measureColdStart } from './scenarios/cold-start.ts'
 import { measureCompaction } from './scenarios/compaction.ts'
 import type { GrowthPoint } from './scenarios/growth-table.ts'
 import { measureMemory } from './scenarios/memory.ts'
 import { measurePerSave } from './scenarios/per-save.ts'
-import type { Progress } from './types.ts'
+import type { BenchContext, Progress } from './types.ts'
 
 /** Diary sizes of the growth run. */
 export const GROWTH_SIZES = [1000, 10_000, 100_000]
@@ -51,6 +53,17 @@ export async function measureGrowth(o: GrowthOptions): Promise<GrowthPoint[]> {
   return points
 }
 
+/** A new device joins in a child process (time, calls and bytes of its bootstrap). */
+async function childBootstrap(ctx: BenchContext, root: string, mode: BootstrapMode) {
+  ctx.progress.phase(
+    `Bootstrap in a device process (${mode === 'logs' ? 'logs only' : 'after compaction'})`,
+    1,
+  )
+  const { result, calls } = await countCalls(ctx.remote, () => bootstrapInChild(ctx, root))
+  ctx.progress.tick()
+  return { ms: result.ms, calls: calls.calls, bytes: calls.bytesDown }
+}
+
 async function measureSize(size: number, o: GrowthOptions, profile: boolean): Promise<GrowthPoint> {
   const editsPerEntry = o.editsPerEntry ?? GROWTH_EDITS
   const { ctx, dispose } = await createContext({
@@ -71,15 +84,17 @@ async function measureSize(size: number, o: GrowthOptions, profile: boolean): Pr
     const profiles: string[] = []
     let point: Omit<GrowthPoint, 'cold' | 'memory'>
     try {
-      const logs = await measureBootstrap(ctx, pool, 'logs', { baseline: false })
+      const logs = await childBootstrap(ctx, pool.root, 'logs')
       if (profile)
         profiles.push(profileNote(`(b) logs only at ${size}`, await profileBootstrap(ctx, pool.root, 'logs')))
       await measureCompaction(ctx, pool)
-      const snapshot = await measureBootstrap(ctx, pool, 'snapshot', { baseline: false })
+      const snapshot = await childBootstrap(ctx, pool.root, 'snapshot')
       if (profile)
         profiles.push(
           profileNote(`(a) after compaction at ${size}`, await profileBootstrap(ctx, pool.root, 'snapshot')),
         )
+      // Per-save needs a device that joined the pool in this process.
+      await measureBootstrap(ctx, pool, 'snapshot', { baseline: false })
       const save = await measurePerSave(ctx, pool)
       point = {
         size,
@@ -88,8 +103,8 @@ async function measureSize(size: number, o: GrowthOptions, profile: boolean): Pr
         logBytes: pool.logBytes,
         logFiles: pool.logFiles,
         buildMs: pool.buildMs,
-        bootstrapLogs: { ms: logs.ms, calls: logs.calls.calls, bytes: logs.calls.bytesDown },
-        bootstrapSnapshot: { ms: snapshot.ms, calls: snapshot.calls.calls, bytes: snapshot.calls.bytesDown },
+        bootstrapLogs: logs,
+        bootstrapSnapshot: snapshot,
         save: { uploadBytes: save.uploadBytes, calls: save.roundCalls + save.otherCalls },
         profiles,
         totalMs: 0,

@@ -12,8 +12,10 @@
  *
  * Folder reads are skipped above {@link BULK_MAX_FILES} files or
  * {@link BULK_MAX_BYTES} bytes, which the pull then fetches file by file.
+ * The shards of a snapshot follow the same rule in their folder.
  */
 import type { BlobMeta, GetResult } from '../blob-store.ts'
+import type { NamedManifest } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
 
 /** Files to fetch from one folder before a folder read pays off. */
@@ -58,6 +60,17 @@ export async function fetchInBulk(
     if (mine.length >= BULK_MIN_FILES && worthReading(mine, [...byDevice.values()]))
       await readFolder(ctx, dir, mine, out)
   }
+  return out
+}
+
+/** Reads in bulk the shards of `manifest` the listing shows, when the rule above allows. */
+export async function fetchShardsInBulk(ctx: SyncContext, manifest: NamedManifest): Promise<Prefetched> {
+  const out: Prefetched = new Map()
+  if (!ctx.remote.getFolder || manifest.shards.length < BULK_MIN_FILES) return out
+  const { shards } = ctx.view.epoch(manifest.epoch)
+  const wanted = manifest.shards.flatMap((shard) => shards.get(shard.hash) ?? [])
+  if (wanted.length >= BULK_MIN_FILES && worthReading(wanted, [...shards.values()]))
+    await readFolder(ctx, `${ctx.core.layout.epochDir(manifest.epoch)}shards`, wanted, out)
   return out
 }
 

@@ -208,8 +208,14 @@ export class EngineCore {
    * Merges remote entries into the local documents, the index and any live
    * documents, in one atomic write together with `extra` and the device state
    * (so coverage is recorded with the updates it covers). Caller holds `lock`.
+   * With `deferIndex`, changed index buckets are written by a later call (a
+   * snapshot's shards each touch every bucket: writing them once, not per shard).
    */
-  async applyRemoteLocked(entries: RemoteEntry[], extra: LocalWrite[] = []): Promise<DocsEvent> {
+  async applyRemoteLocked(
+    entries: RemoteEntry[],
+    extra: LocalWrite[] = [],
+    deferIndex = false,
+  ): Promise<DocsEvent> {
     const byDoc = new Map<string, RemoteEntry[]>()
     for (const entry of entries) {
       const list = byDoc.get(entry.docId)
@@ -240,7 +246,8 @@ export class EngineCore {
       else if (entry?.deleted && !before.deleted) event.deleted.push(id)
       else event.changed.push(id)
     })
-    writes.push(...this.index.takeDirty(keys.index), [keys.state, encodeJson(this.state)])
+    if (!deferIndex) writes.push(...this.index.takeDirty(keys.index))
+    writes.push([keys.state, encodeJson(this.state)])
     await this.store.write(writes)
     return event
   }

@@ -12,6 +12,7 @@ import { deflate } from '../format/compression.ts'
 import { randomId } from '../ids.ts'
 import { encodeRecord, type ManifestRecord, type NamedManifest, parseManifest } from '../remote/records.ts'
 import type { EpochFiles } from '../remote/remote-view.ts'
+import { fetchShardsInBulk } from './bulk-download.ts'
 import { mapConcurrent, type SyncContext, shardAad } from './context.ts'
 import { hash32 } from './doc-index.ts'
 import { openJson, sealJson } from './encryption.ts'
@@ -219,9 +220,11 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
   const epoch = manifest.epoch
   let done = 0
   ctx.progress({ phase: 'Downloading snapshot', done, total: manifest.shards.length })
+  const bulk = await fetchShardsInBulk(ctx, manifest)
   await mapConcurrent(manifest.shards, options.downloadConcurrency, async (shard) => {
     const path = layout.shard(epoch, shard.hash)
-    const got = await ctx.remote.get(path)
+    const got = bulk.has(path) ? bulk.get(path) : await ctx.remote.get(path)
+    bulk.delete(path)
     if (!got) {
       throw new MissingShardError(`a shard named by the newest snapshot is missing (${path})`)
     }
@@ -238,7 +241,8 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
       throw new CorruptBlobError('shard belongs to another epoch', path)
     }
     await core.lock.run(async () => {
-      const event = await core.applyRemoteLocked(content.entries.map((e) => ({ ...e, source: 'snapshot' })))
+      const entries = content.entries.map((e) => ({ ...e, source: 'snapshot' }))
+      const event = await core.applyRemoteLocked(entries, [], true)
       core.events.emit('docs', [event])
     })
     ctx.progress({ phase: 'Downloading snapshot', done: ++done, total: manifest.shards.length })
@@ -249,7 +253,7 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
       coverage[device] = Math.max(coverage[device] ?? 0, seq)
     }
     core.state.snapshotApplied = true
-    await core.saveState()
+    await core.saveState(core.index.takeDirty(keys.index))
   })
   ctx.progress(undefined)
 }

@@ -76,6 +76,26 @@ describe('bulk download of log files', () => {
     expect(got).toEqual(expected)
   })
 
+  it("reads a snapshot's shards with one folder read", async () => {
+    const cloud = new MemoryCloud()
+    // Tiny shards, so the snapshot of 60 entries has many.
+    const options = { compactAfterFiles: 10_000, shardBytes: 64 }
+    const writer = await openDevice(cloud, 'writer', options)
+    await writer.engine.activate()
+    for (let i = 0; i < 60; i++) await setField(writer.engine, `e${i}`, 'notes', `entry ${i} `.repeat(20))
+    await writer.engine.syncNow()
+    expect(await writer.engine.compact()).toBe(true)
+    const shards = cloud.files('/diary/epochs').filter((f) => f.meta.path.endsWith('.yds'))
+    expect(shards.length).toBeGreaterThanOrEqual(BULK_MIN_FILES)
+    const reader = await openDevice(cloud, 'reader', options)
+    await reader.engine.activate()
+    const calls = reader.remote.stats().calls
+    expect(calls.getFolder).toBe(1)
+    // pool.json and the snapshot manifests (the first, empty one and the new one); no shard on its own.
+    expect(calls.get).toBeLessThanOrEqual(3)
+    expect(await contents(reader.engine)).toEqual(await contents(writer.engine))
+  })
+
   it('retries a failed folder read in the next round', async () => {
     const { cloud, writer } = await poolWithLogs(BULK_MIN_FILES)
     const store = cloud.connect()
