@@ -110,3 +110,11 @@ export class PoolDeletedError extends YDropboxError {}
 
 /** The pool is encrypted and this device has no passphrase for it, or the passphrase is wrong. */
 export class PassphraseError extends YDropboxError {}
+
+/**
+ * The LocalStore is already used by another engine: another tab or window of
+ * the app on the same profile, another process, or a second `SyncEngine.open`
+ * in this one. Two engines on one store would overwrite each other's unsent
+ * changes, so the second is refused.
+ */
+export class StoreInUseError extends YDropboxError {}

@@ -112,16 +112,21 @@ async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
   // A wrong passphrase is refused here, before anything is written or applied.
   await ensureKey(ctx, pool, passphrase)
   await verifyPool(ctx, pool)
+  const sameEpoch = core.state.poolId === pool.poolId && core.state.epoch === pool.epoch
   await core.lock.run(async () => {
     const { state } = core
-    const sameEpoch = state.poolId === pool.poolId && state.epoch === pool.epoch
+    // Back in the epoch it left: its sealed batches are uploaded as they are, under the
+    // seqs they were given, so its log never has a hole. Batches of another epoch or
+    // pool cannot go there; their content is in the documents, all pushed again below.
+    const writes = sameEpoch ? [] : dropOutbox(core)
     if (!sameEpoch) Object.assign(state, { nextSeq: 1, coverage: {}, quarantine: {}, snapshotApplied: false })
     Object.assign(state, { active: true, poolId: pool.poolId, epoch: pool.epoch })
     delete state.needsMaster
     delete state.stoppedReason
-    await core.saveState()
+    await core.saveState(writes)
   })
-  await markAllPending(ctx)
+  // In the same epoch everything local is uploaded, sealed or pending already.
+  if (!sameEpoch) await markAllPending(ctx)
 }
 
 /**
@@ -294,11 +299,17 @@ export async function restoreBackup(ctx: SyncContext, name: string): Promise<num
 
 /** LocalStore deletions of the outbox and pending keys (their content is in the documents). */
 function clearSyncKeys(core: SyncContext['core']): LocalWrite[] {
+  const writes = dropOutbox(core)
+  for (const id of core.pendingIds) writes.push([keys.pending(id), undefined])
+  core.pendingIds.clear()
+  return writes
+}
+
+/** LocalStore deletions of the sealed batches (their content is in the documents). */
+function dropOutbox(core: SyncContext['core']): LocalWrite[] {
   const writes: LocalWrite[] = []
   for (const seq of core.outbox.keys()) writes.push([keys.outbox(seq), undefined])
-  for (const id of core.pendingIds) writes.push([keys.pending(id), undefined])
   core.outbox.clear()
-  core.pendingIds.clear()
   return writes
 }
 

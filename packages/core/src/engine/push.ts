@@ -212,8 +212,6 @@ export async function markAllPending(ctx: SyncContext): Promise<void> {
       const entry = core.index.get(id)
       if (entry?.summary !== undefined) core.index.set(id, { ...entry, summaryDirty: true })
     }
-    for (const seq of core.outbox.keys()) writes.push([keys.outbox(seq), undefined])
-    core.outbox.clear()
     writes.push(...core.index.takeDirty(keys.index))
     await core.saveState(writes)
   })

@@ -5,7 +5,8 @@
  * maintenance, lifecycle).
  */
 import type * as Y from 'yjs'
-import { CorruptBlobError, NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
+import { AuthError, CorruptBlobError, NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
+import type { LocalStoreClaim } from '../local-store.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import { RemoteView } from '../remote/remote-view.ts'
 import type { SyncContext } from './context.ts'
@@ -29,6 +30,16 @@ import { loadOutbox, seal, uploadOutbox } from './push.ts'
 import { changes, describeFailure, idleMessage, SyncState, type SyncStatus } from './status.ts'
 import { SyncLoop } from './sync-loop.ts'
 
+/** The housekeeping chores of a round. */
+type Chore = 'device-record' | 'compaction' | 'summaries' | 'garbage-collection'
+
+const CHORE_NOTICES: Record<Chore, string> = {
+  'device-record': 'The device list in the sync folder could not be updated; syncing goes on.',
+  compaction: 'Compacting the sync data failed; syncing goes on and it is tried again later.',
+  summaries: 'Entry summaries could not be refreshed; syncing goes on.',
+  'garbage-collection': 'Old sync files could not be removed; syncing goes on and it is tried again later.',
+}
+
 /** What `list()` returns for each document. */
 export interface DocInfo {
   id: string
@@ -51,6 +62,9 @@ export class SyncEngine {
   readonly #notices = new Set<string>()
   #moreWork = false
   #closed = false
+  #claim: LocalStoreClaim | undefined
+  /** Housekeeping chores failing in a row: chore → rounds. */
+  readonly #choreFailures = new Map<Chore, number>()
 
   private constructor(core: EngineCore, options: ResolvedOptions) {
     this.#core = core
@@ -92,13 +106,21 @@ export class SyncEngine {
   /** Opens the engine on a device's LocalStore; resumes syncing if it was active. */
   static async open(options: SyncEngineOptions): Promise<SyncEngine> {
     const resolved = resolveOptions(options)
-    const core = await EngineCore.load(resolved.local, resolved)
-    const engine = new SyncEngine(core, resolved)
-    setCipher(engine.#ctx, await loadKey(core))
-    await loadOutbox(engine.#ctx)
-    engine.#restStatus()
-    if (core.state.active) engine.#startLoop()
-    return engine
+    // One engine per store: a second one (another tab) would overwrite this one's unsent changes.
+    const claim = await resolved.local.claim?.()
+    try {
+      const core = await EngineCore.load(resolved.local, resolved)
+      const engine = new SyncEngine(core, resolved)
+      engine.#claim = claim
+      setCipher(engine.#ctx, await loadKey(core))
+      await loadOutbox(engine.#ctx)
+      engine.#restStatus()
+      if (core.state.active) engine.#startLoop()
+      return engine
+    } catch (error) {
+      await claim?.release()
+      throw error
+    }
   }
 
   /** The current status. */
@@ -357,7 +379,11 @@ export class SyncEngine {
     if (this.#closed) return
     this.#closed = true
     await this.#loop.stop()
-    await this.#core.close()
+    try {
+      await this.#core.close()
+    } finally {
+      await this.#claim?.release()
+    }
   }
 
   // ---- internals -------------------------------------------------------------
@@ -406,34 +432,61 @@ export class SyncEngine {
       await pull(this.#ctx)
       if (state.snapshotApplied) delete state.catchingUp
       await this.#upkeep(current.pool)
-      // Watch from after our own writes, or the next wait wakes at once for them.
-      if (this.#ctx.view.wroteSinceRefresh) await this.#ctx.view.refresh()
-      // pool.json changed after we read it (the listing ran beside the read): the watch
-      // cursor is already past that change, so look again now rather than at the next poll.
-      this.#moreWork = (this.#ctx.view.pool?.rev ?? '') !== current.rev
+      // Watch from after our own writes, or the next wait wakes at once for them. That listing
+      // may also show what other devices wrote meanwhile: the watch cursor is then past changes
+      // this round did not pull, so another round runs now rather than at the next change.
+      const foreign = view.wroteSinceRefresh ? await view.refresh() : 0
+      // pool.json changed after we read it (the listing ran beside the read): look again now.
+      this.#moreWork = foreign > 0 || (view.pool?.rev ?? '') !== current.rev
       state.lastSyncAt = this.#options.now()
       await this.#core.lock.run(() => this.#core.saveState())
       this.#restStatus()
     })
   }
 
+  /**
+   * Housekeeping after push and pull: the device record, compaction, summaries
+   * and garbage collection. A failure here does not fail the round (the
+   * user's changes are through): the chore is retried at the next round and
+   * shown as a notice only when it fails twice in a row. Lost access still
+   * stops the round.
+   */
   async #upkeep(pool: PoolRecord): Promise<void> {
     const { state } = this.#core
     const now = this.#options.now()
-    if (state.lastHeartbeat === undefined || now - state.lastHeartbeat >= this.#options.heartbeatMs) {
-      await writeDeviceRecord(this.#ctx)
-    }
-    const backlog = await uncompacted(this.#ctx)
-    if (
-      backlog.files >= this.#options.compactAfterFiles ||
-      backlog.bytes >= this.#options.compactAfterBytes
-    ) {
-      await compact(this.#ctx)
-    }
-    await refreshSummaries(this.#ctx)
+    await this.#chore('device-record', async () => {
+      if (state.lastHeartbeat === undefined || now - state.lastHeartbeat >= this.#options.heartbeatMs) {
+        await writeDeviceRecord(this.#ctx)
+      }
+    })
+    await this.#chore('compaction', async () => {
+      const backlog = await uncompacted(this.#ctx)
+      if (
+        backlog.files >= this.#options.compactAfterFiles ||
+        backlog.bytes >= this.#options.compactAfterBytes
+      ) {
+        await compact(this.#ctx)
+      }
+    })
+    await this.#chore('summaries', () => refreshSummaries(this.#ctx))
     if (now - this.#lastGc >= Math.min(3600_000, this.#options.gcGraceMs)) {
-      this.#lastGc = now
-      await collectGarbage(this.#ctx, pool)
+      await this.#chore('garbage-collection', async () => {
+        await collectGarbage(this.#ctx, pool)
+        this.#lastGc = now
+      })
+    }
+  }
+
+  async #chore(name: Chore, task: () => Promise<unknown>): Promise<void> {
+    try {
+      await task()
+      this.#choreFailures.delete(name)
+    } catch (error) {
+      if (error instanceof AuthError) throw error
+      const times = (this.#choreFailures.get(name) ?? 0) + 1
+      this.#choreFailures.set(name, times)
+      this.#options.onError(error, `${name} failed; it is retried at the next sync`)
+      if (times >= 2) this.#notices.add(CHORE_NOTICES[name])
     }
   }
 
