@@ -23,16 +23,6 @@ export interface SyncContext {
   quarantined(path: string, error: unknown): void
 }
 
-/** Associated data of a log batch: binds the ciphertext to its place in the pool. */
-export function logAad(poolId: string, epoch: string, deviceId: string, seq: number): string {
-  return `log:${poolId}:${epoch}:${deviceId}:${seq}`
-}
-
-/** Associated data of a shard. */
-export function shardAad(poolId: string, epoch: string): string {
-  return `shard:${poolId}:${epoch}`
-}
-
 /** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
 export async function mapConcurrent<T, R>(
   items: T[],

@@ -7,13 +7,13 @@
 import * as Y from 'yjs'
 import { CorruptBlobError } from '../errors.ts'
 import type { BlobEntry } from '../format/blob.ts'
-import { assertDocId, randomId } from '../ids.ts'
+import { assertDocId } from '../ids.ts'
 import type { LocalStore, LocalWrite } from '../local-store.ts'
 import { PoolLayout } from '../remote/layout.ts'
-import type { NamedManifest } from '../remote/records.ts'
+import { Device, type DeviceStateView } from './device-state.ts'
 import { DocIndex, type IndexEntry } from './doc-index.ts'
 import { type DocsEvent, SafeObservable, type SyncEngineEvents } from './events.ts'
-import { type DeviceState, decodeState, encodeJson, keys } from './local-state.ts'
+import { keys } from './local-state.ts'
 import { Mutex } from './mutex.ts'
 import type { ResolvedOptions } from './options.ts'
 
@@ -36,12 +36,6 @@ export class EngineCore {
   readonly pendingIds = new Set<string>()
   /** Sealed batches waiting for upload: seq → document ids. */
   readonly outbox = new Map<number, string[]>()
-  /** Coverage vectors of the snapshot manifests read in the current epoch. */
-  knownCoverage: Array<Record<string, number>> = []
-  /** Gaps in devices' logs seen while later files are listed: `device/seq` → rounds seen. */
-  readonly gaps = new Map<string, number>()
-  /** Parsed snapshot manifests by path, with the rev they were read at. */
-  readonly manifestCache = new Map<string, { rev: string; manifest: NamedManifest }>()
   readonly #queue = new Map<string, Uint8Array[]>()
   readonly #live = new Map<string, { doc: Y.Doc; detach: () => void }>()
   #flushTimer: ReturnType<typeof setTimeout> | undefined
@@ -52,35 +46,27 @@ export class EngineCore {
   private constructor(
     readonly store: LocalStore,
     readonly options: ResolvedOptions,
-    public state: DeviceState,
+    /** This device's sync state and its transitions. */
+    readonly device: Device,
   ) {
     this.layout = new PoolLayout(options.root)
     this.events = new SafeObservable(options.onError)
   }
 
-  /** Loads (or creates) the device state, the index and the outbox. */
+  /** Loads (or creates) the device state, the index and the pending list. */
   static async load(store: LocalStore, options: ResolvedOptions): Promise<EngineCore> {
-    const raw = await store.get(keys.state)
-    const state: DeviceState = raw
-      ? decodeState(raw)
-      : {
-          format: 1,
-          deviceId: randomId(),
-          deviceName: 'This device',
-          active: false,
-          nextSeq: 1,
-          coverage: {},
-          quarantine: {},
-        }
-    if (options.deviceName !== undefined) state.deviceName = options.deviceName
-    const core = new EngineCore(store, options, state)
+    const core = new EngineCore(store, options, await Device.load(store, options.deviceName))
     const bucketKeys = await store.keys(keys.indexPrefix)
     const buckets = await Promise.all(bucketKeys.map((k) => store.get(k)))
     for (const bytes of buckets) if (bytes) core.index.loadBucket(bytes)
     for (const key of await store.keys(keys.pendingPrefix))
       core.pendingIds.add(key.slice(keys.pendingPrefix.length))
-    if (!raw || options.deviceName !== undefined) await store.write([[keys.state, encodeJson(state)]])
     return core
+  }
+
+  /** This device's sync state, read only (change it through `device`). */
+  get state(): DeviceStateView {
+    return this.device.state
   }
 
   /** Number of documents whose changes are not on the remote yet. */
@@ -201,7 +187,7 @@ export class EngineCore {
 
   /** Persists the device state (with any extra writes) in one atomic write. */
   async saveState(extra: LocalWrite[] = []): Promise<void> {
-    await this.store.write([...extra, [keys.state, encodeJson(this.state)]])
+    await this.device.save(extra)
   }
 
   /**
@@ -240,7 +226,7 @@ export class EngineCore {
       else if (entry?.deleted && !before.deleted) event.deleted.push(id)
       else event.changed.push(id)
     })
-    writes.push(...this.index.takeDirty(keys.index), [keys.state, encodeJson(this.state)])
+    writes.push(...this.index.takeDirty(keys.index), this.device.record())
     await this.store.write(writes)
     return event
   }

@@ -6,6 +6,7 @@
 import * as Y from 'yjs'
 import { createEncryption } from '../crypto/passphrase.ts'
 import { ConflictError, PassphraseError, YDropboxError } from '../errors.ts'
+import { poolAad } from '../format/aad.ts'
 import { decodeBlob, encodeBlob } from '../format/blob.ts'
 import { randomId } from '../ids.ts'
 import type { LocalWrite } from '../local-store.ts'
@@ -47,12 +48,10 @@ export async function activatePool(ctx: SyncContext): Promise<Activation> {
   const now = core.options.now()
   const poolId = randomId()
   const epoch = randomId(10)
-  const previous = { ...core.state }
   const previousKey = ctx.key
   const passphrase = core.options.passphrase
   const encryption = passphrase === undefined ? undefined : await createEncryption(passphrase)
   setCipher(ctx, encryption?.key)
-  core.state.poolId = poolId
   const docs = await core.lock.run(() => readAllDocsLocked(ctx))
   const pool = await poolRecord(ctx, {
     format: RECORD_VERSION,
@@ -67,12 +66,11 @@ export async function activatePool(ctx: SyncContext): Promise<Activation> {
   let rev = ''
   try {
     // The snapshot goes first: a pool is never visible without its starting copy.
-    await writeSnapshot(ctx, epoch, {}, docs)
+    await writeSnapshot(ctx, { poolId, epoch }, {}, docs)
     const written = await ctx.remote.put(core.layout.pool, encodeRecord(pool), 'add')
     ctx.view.noteWritten(written)
     rev = written.rev
   } catch (error) {
-    core.state.poolId = previous.poolId
     setCipher(ctx, previousKey)
     if (!(error instanceof ConflictError)) throw error
     // Another device created the pool at the same moment: join theirs.
@@ -82,17 +80,7 @@ export async function activatePool(ctx: SyncContext): Promise<Activation> {
     return { outcome: 'joined', current: theirs }
   }
   await core.lock.run(async () => {
-    Object.assign(core.state, {
-      active: true,
-      poolId,
-      epoch,
-      nextSeq: 1,
-      coverage: {},
-      quarantine: {},
-      snapshotApplied: true,
-    })
-    delete core.state.needsMaster
-    delete core.state.stoppedReason
+    core.device.enterEpoch({ poolId, epoch, snapshotApplied: true })
     await core.saveState(clearSyncKeys(core))
   })
   await useKey(ctx, encryption?.key)
@@ -114,16 +102,16 @@ async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
   await verifyPool(ctx, pool)
   const sameEpoch = core.state.poolId === pool.poolId && core.state.epoch === pool.epoch
   await core.lock.run(async () => {
-    const { state } = core
     // Back in the epoch it left: its sealed batches are uploaded as they are, under the
     // seqs they were given, so its log never has a hole. Batches of another epoch or
     // pool cannot go there; their content is in the documents, all pushed again below.
-    const writes = sameEpoch ? [] : dropOutbox(core)
-    if (!sameEpoch) Object.assign(state, { nextSeq: 1, coverage: {}, quarantine: {}, snapshotApplied: false })
-    Object.assign(state, { active: true, poolId: pool.poolId, epoch: pool.epoch })
-    delete state.needsMaster
-    delete state.stoppedReason
-    await core.saveState(writes)
+    if (sameEpoch) {
+      core.device.resume()
+      await core.saveState()
+    } else {
+      core.device.enterEpoch({ poolId: pool.poolId, epoch: pool.epoch, snapshotApplied: false })
+      await core.saveState(dropOutbox(core))
+    }
   })
   // In the same epoch everything local is uploaded, sealed or pending already.
   if (!sameEpoch) await markAllPending(ctx)
@@ -148,7 +136,7 @@ export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Pr
   const epoch = randomId(10)
   const docs = await core.lock.run(() => readAllDocsLocked(ctx))
   try {
-    await writeSnapshot(ctx, epoch, {}, docs)
+    await writeSnapshot(ctx, { poolId: current.pool.poolId, epoch }, {}, docs)
     const now = core.options.now()
     const pool = await poolRecord(ctx, {
       ...current.pool,
@@ -160,7 +148,7 @@ export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Pr
       generation: (current.pool.generation ?? 0) + 1,
     })
     ctx.view.noteWritten(await ctx.remote.put(core.layout.pool, encodeRecord(pool), { update: current.rev }))
-    core.state.poolGeneration = pool.generation
+    core.device.acceptGeneration(pool.generation ?? 0)
   } catch (error) {
     setCipher(ctx, previousKey)
     if (error instanceof ConflictError) {
@@ -173,8 +161,7 @@ export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Pr
   }
   if (encryption) await useKey(ctx, encryption.key)
   await core.lock.run(async () => {
-    Object.assign(core.state, { epoch, nextSeq: 1, coverage: {}, quarantine: {}, snapshotApplied: true })
-    delete core.state.needsMaster
+    core.device.enterEpoch({ poolId: current.pool.poolId, epoch, snapshotApplied: true })
     await core.saveState(clearSyncKeys(core))
   })
 }
@@ -220,22 +207,17 @@ export async function downloadMaster(ctx: SyncContext): Promise<string> {
     // Our own uploaded batches stay valid: continue after them, pull them back like anyone's.
     const listed = [...(ctx.view.epoch(pool.epoch).logs.get(core.state.deviceId)?.keys() ?? [])]
     const nextSeq = Math.max(sameEpoch ? firstUnsent : 1, ...listed.map((s) => s + 1))
-    Object.assign(core.state, {
-      active: true,
+    // Whole again only once a round has pulled every log after the snapshot too.
+    core.device.enterEpoch({
+      poolId: pool.poolId,
       epoch: pool.epoch,
       nextSeq,
-      coverage: {},
-      quarantine: {},
       snapshotApplied: false,
-      // Whole again only once a round has pulled every log after the snapshot too.
       catchingUp: true,
     })
-    delete core.state.needsMaster
     await core.saveState(writes)
     return name
   })
-  core.knownCoverage = []
-  core.manifestCache.clear()
   await ctx.view.refresh()
   const files = ctx.view.epoch(pool.epoch)
   const newest = await readNewestManifest(ctx, files)
@@ -330,7 +312,7 @@ export async function poolRecord(ctx: SyncContext, pool: PoolRecord): Promise<Po
     ...pool,
     createdBy: '',
     epochBy: '',
-    names: await sealJson(ctx, names, `pool:${pool.poolId}:${pool.epoch}`),
+    names: await sealJson(ctx, names, poolAad(pool.poolId, pool.epoch)),
   }
 }
 
@@ -344,7 +326,7 @@ export async function poolAuthors(
   const names = await openJson<{ createdBy?: string; epochBy?: string }>(
     ctx,
     pool.names,
-    `pool:${pool.poolId}:${pool.epoch}`,
+    poolAad(pool.poolId, pool.epoch),
   )
   return { createdBy: names?.createdBy ?? '', epochBy: names?.epochBy ?? 'another device' }
 }

@@ -39,8 +39,18 @@ export interface SyncEngineOptions {
   compactAfterBytes?: number
   /** Target size of a snapshot shard before compression. Default 4 MiB. */
   shardBytes?: number
-  /** How long superseded logs, snapshots and epochs stay before deletion. Default 7 days. */
+  /**
+   * How long superseded logs, snapshots and epochs stay before deletion.
+   * Default 7 days; at least 1 hour, because a device whose listing of the
+   * folder lags behind may still need them.
+   */
   gcGraceMs?: number
+  /**
+   * Allows a `gcGraceMs` below 1 hour, for simulations and benchmarks that
+   * run their own clock. Never in an app: it lets garbage collection delete
+   * files other devices still need.
+   */
+  unsafeShortGcGrace?: boolean
   /** How often this device refreshes its `devices/<id>.json` while syncing. Default 10 min. */
   heartbeatMs?: number
   /** First and largest delay between retries of a failed round. Default 1 s and 60 s. */
@@ -54,8 +64,13 @@ export interface SyncEngineOptions {
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<SyncEngineOptions, 'summarize' | 'deviceName' | 'passphrase'>> &
-  Pick<SyncEngineOptions, 'summarize' | 'deviceName' | 'passphrase'>
+export type ResolvedOptions = Required<
+  Omit<SyncEngineOptions, 'summarize' | 'deviceName' | 'passphrase' | 'unsafeShortGcGrace'>
+> &
+  Pick<SyncEngineOptions, 'summarize' | 'deviceName' | 'passphrase' | 'unsafeShortGcGrace'>
+
+/** The shortest grace period garbage collection accepts (see `gcGraceMs`). */
+export const MIN_GC_GRACE_MS = 3600_000
 
 /** Fills in defaults and checks ranges. */
 export function resolveOptions(options: SyncEngineOptions): ResolvedOptions {
@@ -85,6 +100,13 @@ export function resolveOptions(options: SyncEngineOptions): ResolvedOptions {
     if (!(resolved[key] >= 0)) throw new RangeError(`y-dropbox: ${key} must be a number ≥ 0`)
   }
   if (!(resolved.downloadConcurrency >= 1)) throw new RangeError('y-dropbox: downloadConcurrency must be ≥ 1')
+  if (resolved.gcGraceMs < MIN_GC_GRACE_MS && !resolved.unsafeShortGcGrace) {
+    throw new RangeError(
+      `y-dropbox: gcGraceMs must be at least ${MIN_GC_GRACE_MS} ms (1 hour), got ${resolved.gcGraceMs}: a shorter ` +
+        'grace lets garbage collection delete files that a device whose listing lags behind still needs ' +
+        '(simulations with their own clock may pass unsafeShortGcGrace: true)',
+    )
+  }
   return resolved
 }
 

@@ -294,7 +294,7 @@ export class SyncEngine {
     await this.#loop.stop()
     await this.#core.flush()
     await this.#core.lock.run(async () => {
-      this.#core.state.active = false
+      this.#core.device.deactivate()
       await this.#core.saveState()
     })
     this.#setStatus({ state: SyncState.inactive, message: 'Sync is off on this device', progress: undefined })
@@ -306,18 +306,7 @@ export class SyncEngine {
     await this.#core.flush()
     await this.#guard(() => this.#rounds.run(() => lifecycle.deletePool(this.#ctx)))
     await this.#core.lock.run(async () => {
-      const { state } = this.#core
-      Object.assign(state, {
-        active: false,
-        nextSeq: 1,
-        coverage: {},
-        quarantine: {},
-        snapshotApplied: false,
-      })
-      delete state.poolId
-      delete state.epoch
-      delete state.needsMaster
-      delete state.poolGeneration
+      this.#core.device.forgetPool()
       await this.#core.saveState()
     })
     // The pool and its key are gone: a new pool decides afresh whether it is encrypted.
@@ -339,8 +328,7 @@ export class SyncEngine {
     if (trimmed.length === 0 || trimmed.length > 100)
       throw new RangeError('y-dropbox: a device name needs 1 to 100 characters')
     await this.#core.lock.run(async () => {
-      this.#core.state.deviceName = trimmed
-      this.#core.state.lastHeartbeat = undefined
+      this.#core.device.rename(trimmed)
       await this.#core.saveState()
     })
   }
@@ -430,7 +418,7 @@ export class SyncEngine {
       await seal(this.#ctx)
       await uploadOutbox(this.#ctx)
       await pull(this.#ctx)
-      if (state.snapshotApplied) delete state.catchingUp
+      this.#core.device.finishCatchUp()
       await this.#upkeep(current.pool)
       // Watch from after our own writes, or the next wait wakes at once for them. That listing
       // may also show what other devices wrote meanwhile: the watch cursor is then past changes
@@ -438,7 +426,7 @@ export class SyncEngine {
       const foreign = view.wroteSinceRefresh ? await view.refresh() : 0
       // pool.json changed after we read it (the listing ran beside the read): look again now.
       this.#moreWork = foreign > 0 || (view.pool?.rev ?? '') !== current.rev
-      state.lastSyncAt = this.#options.now()
+      this.#core.device.synced(this.#options.now())
       await this.#core.lock.run(() => this.#core.saveState())
       this.#restStatus()
     })
@@ -492,11 +480,10 @@ export class SyncEngine {
 
   async #poolGone(): Promise<void> {
     await this.#core.lock.run(async () => {
-      const { state } = this.#core
-      state.active = false
-      state.stoppedReason =
+      this.#core.device.stop(
         'Sync was turned off: the sync data in Dropbox was deleted (from another device, or in Dropbox). ' +
-        'Your diary stays on this device; activate sync to start again.'
+          'Your diary stays on this device; activate sync to start again.',
+      )
       await this.#core.saveState()
     })
     this.#restStatus()
@@ -511,7 +498,7 @@ export class SyncEngine {
     const { state } = this.#core
     if (state.needsMaster?.epoch !== pool.epoch) {
       const { epochBy } = await lifecycle.poolAuthors(this.#ctx, pool)
-      state.needsMaster = { epoch: pool.epoch, by: epochBy, at: pool.epochAt }
+      this.#core.device.awaitMaster({ epoch: pool.epoch, by: epochBy, at: pool.epochAt })
       await this.#core.lock.run(() => this.#core.saveState())
     }
     this.#restStatus()
@@ -546,6 +533,11 @@ export class SyncEngine {
       const notes = [...this.#notices]
       if (skipped > 0)
         notes.push(`${skipped} damaged sync ${skipped === 1 ? 'file was' : 'files were'} skipped.`)
+      const lost = Object.values(state.skipped ?? {}).reduce((n, seqs) => n + seqs.length, 0)
+      if (lost > 0)
+        notes.push(
+          `${lost} sync ${lost === 1 ? 'file' : 'files'} of another device went missing from the sync folder before arriving here (deleted by hand?); some of its changes may not have arrived.`,
+        )
       const message = notes.length > 0 ? `${idleMessage(pending)}. ${notes.join(' ')}` : idleMessage(pending)
       this.#setStatus({ state: SyncState.idle, message, progress: undefined })
     }

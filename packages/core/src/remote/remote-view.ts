@@ -5,6 +5,7 @@
  */
 import type { BlobMeta, BlobStore } from '../blob-store.ts'
 import { CursorResetError } from '../errors.ts'
+import { EpochCache } from './epoch-cache.ts'
 import type { PoolLayout } from './layout.ts'
 
 /** The files of one epoch folder. */
@@ -18,6 +19,7 @@ export interface EpochFiles {
 /** A cursor-maintained view of the pool folder. */
 export class RemoteView {
   #cursor: string | undefined
+  #cache: EpochCache | undefined
   /** Files this device wrote since the last listing: path → rev. */
   readonly #written = new Map<string, string>()
   /** `pool.json`, when listed. */
@@ -60,6 +62,12 @@ export class RemoteView {
     this.#written.clear()
     this.#cursor = result.cursor
     return foreign
+  }
+
+  /** The caches of `epoch`; those of any other epoch are dropped. */
+  cache(epoch: string): EpochCache {
+    if (this.#cache?.epoch !== epoch) this.#cache = new EpochCache(epoch)
+    return this.#cache
   }
 
   /** Forgets the cursor: the next refresh lists everything again. */

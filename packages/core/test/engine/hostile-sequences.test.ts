@@ -112,4 +112,35 @@ describe('sequences that must not break sync', () => {
     await phone.engine.syncNow()
     expect(phone.engine.status.message).toBe('Up to date')
   })
+
+  it('a batch lost from the folder is never counted as held here: no compaction over it, and a snapshot brings it back', async () => {
+    const { cloud, phone, tablet } = await activePair()
+    for (const id of ['a1', 'a2', 'a3']) {
+      await setField(phone.engine, id, 'pain', 1)
+      await phone.engine.syncNow()
+    }
+    const lost = cloud
+      .files('/diary/epochs')
+      .find((f) => f.meta.path.endsWith(`/log/${phone.engine.deviceId}/0000000002.ydu`))!
+    await cloud.connect().delete([lost.meta.path])
+    for (let round = 0; round < 4; round++) await tablet.engine.syncNow()
+    expect(Object.keys(await contents(tablet.engine)).sort()).toEqual(['a1', 'a3'])
+    expect(tablet.engine.status.message).toMatch(/missing from the sync folder/)
+    // Its coverage claims the lost batch, so a snapshot from it would hide the loss for good.
+    expect(await tablet.engine.compact()).toBe(false)
+    // The device that wrote it still has it: its snapshot brings the content back.
+    expect(await phone.engine.compact()).toBe(true)
+    await tablet.engine.syncNow()
+    expect(Object.keys(await contents(tablet.engine)).sort()).toEqual(['a1', 'a2', 'a3'])
+    expect(await tablet.engine.compact()).toBe(true)
+  })
+
+  it('refuses a garbage-collection grace period below an hour outside simulations', async () => {
+    const cloud = new MemoryCloud()
+    await expect(openDevice(cloud, 'phone', { gcGraceMs: 60_000 })).rejects.toThrow(
+      /gcGraceMs must be at least/,
+    )
+    const sim = await openDevice(cloud, 'phone', { gcGraceMs: 60_000, unsafeShortGcGrace: true })
+    await sim.engine.close()
+  })
 })
