@@ -11,11 +11,20 @@ export interface YDropboxErrorOptions {
   cause?: unknown
 }
 
-/** Base class of every error y-dropbox throws on purpose. */
+/**
+ * Base class of every error y-dropbox throws on purpose. The message is the
+ * plain sentence (status messages quote it); the package name is added only
+ * when the error is printed (`toString`, and the default `onError`).
+ */
 export class YDropboxError extends Error {
   constructor(message: string, options?: YDropboxErrorOptions) {
-    super(`y-dropbox: ${message}`, options)
+    super(message, options)
     this.name = new.target.name
+  }
+
+  /** `y-dropbox ConflictError: …`, so a printed error says where it came from. */
+  override toString(): string {
+    return `y-dropbox ${this.name}: ${this.message}`
   }
 }
 

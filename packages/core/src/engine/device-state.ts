@@ -57,7 +57,11 @@ export interface DeviceState {
   quarantine: Record<string, string>
   /** A newer epoch exists; set until the user downloads the master. */
   needsMaster?: { epoch: string; by: string; at: number }
-  /** Why sync stopped, when it stopped by itself. */
+  /**
+   * Why sync is off, when the user did not turn it off on this device:
+   * `pool-deleted`, `pool-replaced` (deleted, and a new pool begun) or
+   * `deleted-here` (this device deleted all sync data).
+   */
   stoppedReason?: string
   lastSyncAt?: number
   /** When devices/<id>.json was last written. */
@@ -152,10 +156,11 @@ export class Device {
   /** Turn Off Sync Services: stops here, remembers the pool and epoch. */
   deactivate(): void {
     this.#state.active = false
+    delete this.#state.stoppedReason
   }
 
-  /** Stops because the pool is gone; `reason` is what the user is told. */
-  stop(reason: string): void {
+  /** Stops because the pool is gone: deleted, or deleted and replaced by a new pool. */
+  stop(reason: 'pool-deleted' | 'pool-replaced'): void {
     this.#state.active = false
     this.#state.stoppedReason = reason
   }
@@ -173,6 +178,7 @@ export class Device {
       'skipped',
     ] as const)
       delete state[field]
+    state.stoppedReason = 'deleted-here'
   }
 
   /** Another device started a newer epoch: this one waits for the user to download it. */

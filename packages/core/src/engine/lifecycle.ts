@@ -1,55 +1,37 @@
-/**
- * The pool-level operations of the original product's Device Sync Services
- * screen: activate (create or join), upload and download the master
- * database, and delete all sync data.
- */
-import * as Y from 'yjs'
 import { createEncryption } from '../crypto/passphrase.ts'
 import { ConflictError, PassphraseError, YDropboxError } from '../errors.ts'
 import { poolAad } from '../format/aad.ts'
-import { decodeBlob, encodeBlob } from '../format/blob.ts'
 import { randomId } from '../ids.ts'
 import type { LocalWrite } from '../local-store.ts'
-import { encodeRecord, type PoolRecord, parsePool, RECORD_VERSION } from '../remote/records.ts'
+import { encodeRecord, type PoolRecord, RECORD_VERSION } from '../remote/records.ts'
+import { backupWritesLocked } from './backups.ts'
 import type { SyncContext } from './context.ts'
-import { ensureKey, openJson, sealJson, setCipher, useKey, verifyPool } from './encryption.ts'
+import { openJson, sealJson, setCipher, useKey } from './encryption.ts'
 import { keys } from './local-state.ts'
+import { type CurrentPool, checkPool, openPool, readPool } from './pool-check.ts'
 import { markAllPending } from './push.ts'
 import { applySnapshot, readAllDocsLocked, readNewestManifest, writeSnapshot } from './snapshot.ts'
 
-/** Backups kept after master downloads; older ones are removed. */
-const BACKUPS_KEPT = 3
-
-/** Reads `pool.json` with its rev, or undefined when the pool does not exist. */
-export async function readPool(ctx: SyncContext): Promise<{ pool: PoolRecord; rev: string } | undefined> {
-  const got = await ctx.remote.get(ctx.core.layout.pool)
-  if (!got) return undefined
-  return { pool: parsePool(got.data, got.meta.path), rev: got.meta.rev }
+/** What `activatePool` did, and the pool record it verified (the first round need not read it again). */
+export interface Activation {
+  outcome: 'created' | 'joined'
+  current: CurrentPool
 }
 
 /**
  * Creates the pool from this device's database (its first snapshot), or joins
  * the existing one with every local document queued for upload, so nothing
- * local is lost. Returns whether the pool was created.
+ * local is lost. `passphrase` encrypts a pool it creates and unlocks one it
+ * joins.
  */
-/** What `activatePool` did, and the pool record it verified (the first round need not read it again). */
-export interface Activation {
-  outcome: 'created' | 'joined'
-  current: { pool: PoolRecord; rev: string }
-}
-
-export async function activatePool(ctx: SyncContext): Promise<Activation> {
+export async function activatePool(ctx: SyncContext, passphrase: string | undefined): Promise<Activation> {
   const { core } = ctx
   const existing = await readPool(ctx)
-  if (existing) {
-    await join(ctx, existing.pool)
-    return { outcome: 'joined', current: existing }
-  }
+  if (existing) return { outcome: 'joined', current: await join(ctx, existing, passphrase) }
   const now = core.options.now()
   const poolId = randomId()
   const epoch = randomId(10)
   const previousKey = ctx.key
-  const passphrase = core.options.passphrase
   const encryption = passphrase === undefined ? undefined : await createEncryption(passphrase)
   setCipher(ctx, encryption?.key)
   const docs = await core.lock.run(() => readAllDocsLocked(ctx))
@@ -76,8 +58,7 @@ export async function activatePool(ctx: SyncContext): Promise<Activation> {
     // Another device created the pool at the same moment: join theirs.
     const theirs = await readPool(ctx)
     if (!theirs) throw error
-    await join(ctx, theirs.pool)
-    return { outcome: 'joined', current: theirs }
+    return { outcome: 'joined', current: await join(ctx, theirs, passphrase) }
   }
   await core.lock.run(async () => {
     core.device.enterEpoch({ poolId, epoch, snapshotApplied: true })
@@ -87,9 +68,13 @@ export async function activatePool(ctx: SyncContext): Promise<Activation> {
   return { outcome: 'created', current: { pool, rev } }
 }
 
-async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
+async function join(
+  ctx: SyncContext,
+  current: CurrentPool,
+  passphrase: string | undefined,
+): Promise<CurrentPool> {
   const { core } = ctx
-  const { passphrase } = core.options
+  const { pool } = current
   if (!pool.encryption && passphrase !== undefined) {
     throw new PassphraseError(
       'the sync data in Dropbox is not encrypted, so a passphrase cannot be used to join it; ' +
@@ -98,8 +83,7 @@ async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
   }
   if (!pool.encryption) setCipher(ctx, undefined)
   // A wrong passphrase is refused here, before anything is written or applied.
-  await ensureKey(ctx, pool, passphrase)
-  await verifyPool(ctx, pool)
+  await checkPool(ctx, current, passphrase)
   const sameEpoch = core.state.poolId === pool.poolId && core.state.epoch === pool.epoch
   await core.lock.run(async () => {
     // Back in the epoch it left: its sealed batches are uploaded as they are, under the
@@ -115,6 +99,7 @@ async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
   })
   // In the same epoch everything local is uploaded, sealed or pending already.
   if (!sameEpoch) await markAllPending(ctx)
+  return current
 }
 
 /**
@@ -122,14 +107,16 @@ async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
  * moves `pool.json` to it with compare-and-swap. Other devices stop pushing to
  * the old epoch and are offered the download.
  */
-export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Promise<void> {
+export async function uploadMaster(
+  ctx: SyncContext,
+  passphrase: string | undefined,
+  newPassphrase?: string,
+): Promise<void> {
   const { core } = ctx
-  const current = await readPool(ctx)
+  const current = await openPool(ctx, passphrase)
   if (!current || current.pool.poolId !== core.state.poolId) {
-    throw new YDropboxError('the sync data in Dropbox is gone; activate sync again to create it')
+    throw new YDropboxError('the sync data is gone; activate sync again to create it')
   }
-  await ensureKey(ctx, current.pool, core.options.passphrase)
-  await verifyPool(ctx, current.pool)
   const previousKey = ctx.key
   const encryption = newPassphrase === undefined ? undefined : await createEncryption(newPassphrase)
   if (encryption) setCipher(ctx, encryption.key)
@@ -170,36 +157,19 @@ export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Pr
  * Replaces the local database by the pool's current epoch. The local
  * documents are first saved as a backup blob; unsent changes are discarded.
  */
-export async function downloadMaster(ctx: SyncContext): Promise<string> {
+export async function downloadMaster(ctx: SyncContext, passphrase: string | undefined): Promise<string> {
   const { core } = ctx
-  const current = await readPool(ctx)
+  const current = await openPool(ctx, passphrase)
   if (!current || current.pool.poolId !== core.state.poolId) {
-    throw new YDropboxError('there is no master database in Dropbox for this device; activate sync first')
+    throw new YDropboxError('there is no master database for this device any more; activate sync first')
   }
   const { pool } = current
-  await ensureKey(ctx, pool, core.options.passphrase)
-  await verifyPool(ctx, pool)
   const backupName = await core.lock.run(async () => {
-    const docs = await readAllDocsLocked(ctx)
-    const name = new Date(core.options.now()).toISOString().replace(/[:.]/g, '-')
-    const backup = await encodeBlob(
-      {
-        kind: 'backup',
-        epoch: core.state.epoch ?? '',
-        deviceId: core.state.deviceId,
-        seq: 0,
-        createdAt: core.options.now(),
-        entries: docs,
-      },
-      { compress: true },
-    )
+    const backup = await backupWritesLocked(ctx, 'download-master')
     // Discarded batches were never uploaded: their seqs are reused, so the log has no gap.
     const firstUnsent = Math.min(core.state.nextSeq, ...core.outbox.keys())
-    const writes: LocalWrite[] = [[keys.backup(name), backup], ...clearSyncKeys(core)]
+    const writes: LocalWrite[] = [...backup.writes, ...clearSyncKeys(core)]
     for (const key of await core.store.keys(keys.docPrefix)) writes.push([key, undefined])
-    const backups = await core.store.keys(keys.backupPrefix)
-    for (const old of backups.slice(0, Math.max(0, backups.length - BACKUPS_KEPT + 1)))
-      writes.push([old, undefined])
     core.index.clear()
     writes.push(...core.index.takeDirty(keys.index))
     core.supersedeLive()
@@ -216,7 +186,7 @@ export async function downloadMaster(ctx: SyncContext): Promise<string> {
       catchingUp: true,
     })
     await core.saveState(writes)
-    return name
+    return backup.name
   })
   await ctx.view.refresh()
   const files = ctx.view.epoch(pool.epoch)
@@ -257,26 +227,6 @@ export async function removeOwnFiles(ctx: SyncContext): Promise<number> {
   if (own.length > 0) await remote.delete(own)
   ctx.view.reset()
   return own.length
-}
-
-/** The backups kept on this device, newest first. */
-export async function listBackups(ctx: SyncContext): Promise<string[]> {
-  const names = await ctx.core.store.keys(keys.backupPrefix)
-  return names.map((k) => k.slice(keys.backupPrefix.length)).reverse()
-}
-
-/** Merges a backup's documents back into the local database (they sync like edits). */
-export async function restoreBackup(ctx: SyncContext, name: string): Promise<number> {
-  const { core } = ctx
-  const bytes = await core.store.get(keys.backup(name))
-  if (!bytes) throw new YDropboxError(`there is no backup named ${JSON.stringify(name)} on this device`)
-  const content = await decodeBlob(bytes, { path: keys.backup(name) })
-  for (const entry of content.entries) {
-    const doc = await core.doc(entry.docId)
-    Y.applyUpdate(doc, entry.update)
-  }
-  await core.flush()
-  return content.entries.length
 }
 
 /** LocalStore deletions of the outbox and pending keys (their content is in the documents). */

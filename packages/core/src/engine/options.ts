@@ -2,6 +2,7 @@
 import type * as Y from 'yjs'
 import type { BlobStore } from '../blob-store.ts'
 import type { LocalStore } from '../local-store.ts'
+import type { SyncWordsOverride } from './words.ts'
 
 /** Options of {@link SyncEngine.open}. */
 export interface SyncEngineOptions {
@@ -21,6 +22,11 @@ export interface SyncEngineOptions {
   passphrase?: string
   /** The pool folder inside the remote store. Default `'/y-dropbox'`. */
   root?: string
+  /**
+   * The sentences of the status, to replace any of the defaults (your app's
+   * tone, language or button labels); see `SyncWords`.
+   */
+  words?: SyncWordsOverride
   /** Builds the small summary `list()` returns for a document (date, title...). Must be JSON-serialisable. */
   summarize?: (doc: Y.Doc) => unknown
   /** Sync in the background (push after changes, watch or poll for remote ones). Default true. */
@@ -63,11 +69,11 @@ export interface SyncEngineOptions {
   onError?: (error: unknown, context: string) => void
 }
 
+type OptionalOptions = 'summarize' | 'deviceName' | 'passphrase' | 'unsafeShortGcGrace' | 'words'
+
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<
-  Omit<SyncEngineOptions, 'summarize' | 'deviceName' | 'passphrase' | 'unsafeShortGcGrace'>
-> &
-  Pick<SyncEngineOptions, 'summarize' | 'deviceName' | 'passphrase' | 'unsafeShortGcGrace'>
+export type ResolvedOptions = Required<Omit<SyncEngineOptions, OptionalOptions>> &
+  Pick<SyncEngineOptions, OptionalOptions>
 
 /** The shortest grace period garbage collection accepts (see `gcGraceMs`). */
 export const MIN_GC_GRACE_MS = 3600_000

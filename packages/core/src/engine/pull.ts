@@ -122,7 +122,7 @@ async function fetchAndApply(ctx: SyncContext, plan: PlannedFile[]): Promise<voi
   }
   // Devices whose next file vanished (deleted after compaction): their later files wait.
   const blocked = new Set<string>()
-  ctx.progress({ phase: 'Downloading changes', done, total: plan.length })
+  ctx.progress('downloading-changes', done, plan.length)
   for (let start = 0; start < plan.length; start += CHUNK_FILES) {
     const chunk = plan.slice(start, start + CHUNK_FILES)
     const downloaded = await mapConcurrent(chunk, core.options.downloadConcurrency, (file) =>
@@ -137,7 +137,7 @@ async function fetchAndApply(ctx: SyncContext, plan: PlannedFile[]): Promise<voi
         if (result instanceof UnsupportedVersionError) {
           // Readable after an update of this app: hold back this device's files, apply the rest.
           blocked.add(file.deviceId)
-          ctx.notice(`${strip(result.message)}. Changes from that device wait until then.`)
+          ctx.note({ kind: 'device-held-back', detail: result.message })
           continue
         }
         if (result === 'missing') {
@@ -155,9 +155,9 @@ async function fetchAndApply(ctx: SyncContext, plan: PlannedFile[]): Promise<voi
       }
     })
     done += chunk.length
-    ctx.progress({ phase: 'Downloading changes', done, total: plan.length })
+    ctx.progress('downloading-changes', done, plan.length)
   }
-  ctx.progress(undefined)
+  ctx.progress()
 }
 
 async function download(ctx: SyncContext, file: PlannedFile): Promise<BlobEntry[] | Error | 'missing'> {
@@ -226,9 +226,4 @@ async function applyIsolating(
 
 function withSource({ file, entries }: { file: PlannedFile; entries: BlobEntry[] }): RemoteEntry[] {
   return entries.map((entry) => ({ ...entry, source: file.deviceId }))
-}
-
-function strip(message: string): string {
-  const text = message.replace(/^y-dropbox: /, '')
-  return text.charAt(0).toUpperCase() + text.slice(1)
 }

@@ -1,5 +1,5 @@
 /**
- * Push: seal, persist, upload. Pending changes become one batch (one file per
+ * Push: pack, persist, upload. Pending changes become one batch (one file per
  * push, however many documents changed), stored in the outbox before the
  * upload, then uploaded with mode `add`, so a crash anywhere leaves either
  * nothing or a batch that is re-uploaded byte for byte.
@@ -15,8 +15,8 @@ import { keys } from './local-state.ts'
 /** Largest batch body before a push is split into several files. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024
 
-/** Seals every pending change into outbox batches. Returns how many batches were sealed. */
-export async function seal(ctx: SyncContext): Promise<number> {
+/** Packs every pending change into outbox batches. Returns how many batches were packed. */
+export async function packPending(ctx: SyncContext): Promise<number> {
   const { core } = ctx
   await core.flush()
   return core.lock.run(async () => {

@@ -94,7 +94,7 @@ export async function writeSnapshot(
       }
     : manifest
   view.noteWritten(await remote.put(layout.snapshot(epoch, name), encodeRecord(written), 'add'))
-  ctx.progress(undefined)
+  ctx.progress()
   return { ...manifest, name }
 }
 
@@ -104,13 +104,13 @@ async function uploadAll(
   files: Array<{ path: string; data: Uint8Array; mode: 'add' }>,
 ): Promise<void> {
   const total = files.length
-  ctx.progress({ phase: 'Uploading snapshot', done: 0, total })
+  ctx.progress('uploading-snapshot', 0, total)
   if (ctx.remote.putMany && files.length > 1) {
     for (const meta of await ctx.remote.putMany(files)) ctx.view.noteWritten(meta)
   } else {
     for (const [i, file] of files.entries()) {
       ctx.view.noteWritten(await ctx.remote.put(file.path, file.data, file.mode))
-      ctx.progress({ phase: 'Uploading snapshot', done: i + 1, total })
+      ctx.progress('uploading-snapshot', i + 1, total)
     }
   }
 }
@@ -206,7 +206,7 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
   const { layout, options } = core
   const epoch = manifest.epoch
   let done = 0
-  ctx.progress({ phase: 'Downloading snapshot', done, total: manifest.shards.length })
+  ctx.progress('downloading-snapshot', done, manifest.shards.length)
   await mapConcurrent(manifest.shards, options.downloadConcurrency, async (shard) => {
     const path = layout.shard(epoch, shard.hash)
     const got = await ctx.remote.get(path)
@@ -229,13 +229,13 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
       const event = await core.applyRemoteLocked(content.entries.map((e) => ({ ...e, source: 'snapshot' })))
       core.events.emit('docs', [event])
     })
-    ctx.progress({ phase: 'Downloading snapshot', done: ++done, total: manifest.shards.length })
+    ctx.progress('downloading-snapshot', ++done, manifest.shards.length)
   })
   await core.lock.run(async () => {
     core.device.coverSnapshot(manifest.coverage)
     await core.saveState()
   })
-  ctx.progress(undefined)
+  ctx.progress()
 }
 
 /** How many times smaller the updates get once deflated, from a sample of about 256 KiB. */
