@@ -114,11 +114,15 @@ export async function profileBootstrap(
   const tokens = await ctx.remote.issueTokens()
   const spec = { url: ctx.remote.url, root, tokens }
   const script = new URL('./profile-bootstrap.ts', import.meta.url).pathname
-  const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, '--import', 'tsx', script], {
-    // Tokens go through the environment of our own child, never onto a command line or a log.
-    env: { ...process.env, BENCH_BOOTSTRAP: JSON.stringify(spec) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const child = spawn(
+    process.execPath,
+    ['--cpu-prof', '--cpu-prof-dir', dir, '--conditions=source', '--import', 'tsx', script],
+    {
+      // Tokens go through the environment of our own child, never onto a command line or a log.
+      env: { ...process.env, BENCH_BOOTSTRAP: JSON.stringify(spec) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => {

@@ -157,7 +157,8 @@ export async function storedBytes(
 
 async function startChild(): Promise<RemoteHost> {
   const child = fork(new URL('./emulator-host.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
+    // `source`: workspace packages resolve to their TypeScript sources (no build needed).
+    execArgv: ['--conditions=source', '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const url = await new Promise<string>((resolve, reject) => {

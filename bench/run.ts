@@ -2,7 +2,7 @@
  * `pnpm bench`: measures y-dropbox against its peers and the raw cost of the
  * work, and writes `bench/RESULTS.md` and `bench/results.json`.
  *
- * Usage: node --expose-gc --import tsx bench/run.ts [--size 10000] [--quick]
+ * Usage: node --expose-gc --conditions=source --import tsx bench/run.ts [--size 10000] [--quick]
  *        [--out <dir>] [--no-profile] [--budget <s>] [--saves <n>]
  */
 import { join } from 'node:path'

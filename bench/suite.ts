@@ -8,6 +8,7 @@ import { buildLocalDevice } from './local-device.ts'
 import { buildPool, closePool } from './pool.ts'
 import { profileBootstrap, profileNote } from './profile.ts'
 import { type BootstrapMode, bootstrapResult, measureBootstrap } from './scenarios/bootstrap.ts'
+import { bundleSizeResult, measureBundleSizes } from './scenarios/bundle-size.ts'
 import { coldStartResult, measureColdStart } from './scenarios/cold-start.ts'
 import { compactionResult, measureCompaction } from './scenarios/compaction.ts'
 import { measureMemory, memoryResult } from './scenarios/memory.ts'
@@ -39,6 +40,7 @@ const ORDER = [
   'peer-automerge',
   'peer-y-indexeddb',
   'compaction',
+  'bundle-size',
 ]
 
 /** Runs everything; `onScenario` is told when each scenario starts (for the progress display). */
@@ -88,6 +90,11 @@ export async function runSuite(
   results.push(filePerEntryResult(ctx, await measureFilePerEntry(ctx)))
   results.push(automergeResult(ctx, await measureAutomerge(ctx)))
   results.push(yIndexeddbResult(ctx, await measureYIndexeddb(ctx)))
+
+  onScenario('8: bundle size')
+  ctx.progress.phase('Bundling for the browser (esbuild)', 1)
+  results.push(bundleSizeResult(await measureBundleSizes()))
+  ctx.progress.tick()
 
   return results.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id))
 }

@@ -9,6 +9,7 @@ import { createContext } from '../bench/context.ts'
 import { entryFingerprint, generateDiary } from '../bench/data.ts'
 import { summariseProfile } from '../bench/profile.ts'
 import { formatFigure, renderResults } from '../bench/report.ts'
+import { type BundleFigures, CORE_BUDGET_BYTES, measureBundle } from '../bench/scenarios/bundle-size.ts'
 import { runSuite } from '../bench/suite.ts'
 import type { BenchContext, ScenarioResult } from '../bench/types.ts'
 
@@ -50,6 +51,7 @@ describe('bench at a smoke size', () => {
       'peer-automerge',
       'peer-y-indexeddb',
       'compaction',
+      'bundle-size',
     ])
     for (const result of results) {
       const numbers = result.rows.filter((r) => typeof r.ours === 'object' || typeof r.baseline === 'object')
@@ -91,6 +93,22 @@ describe('bench at a smoke size', () => {
     expect(byId('peer-automerge').raw).toMatchObject({ target: SIZE, stored: SIZE, loaded: SIZE })
     expect(byId('peer-y-indexeddb').raw).toMatchObject({ target: SIZE, stored: SIZE, opened: SIZE })
     expect(byId('peer-file-per-entry').raw).toMatchObject({ entries: SIZE })
+  })
+
+  it('measures the browser bundles: core alone within its budget, the app with the provider and the SDK', async () => {
+    const raw = byId('bundle-size').raw as { app: BundleFigures; core: BundleFigures; yjs: BundleFigures }
+    expect(raw.core.gzip).toBeGreaterThan(raw.yjs.gzip)
+    expect(raw.app.gzip).toBeGreaterThan(raw.core.gzip)
+    expect(raw.core.gzip).toBeLessThanOrEqual(CORE_BUDGET_BYTES)
+    for (const b of [raw.app, raw.core]) expect(b.gzip).toBeLessThan(b.minified)
+    expect(Object.keys(raw.app.byPackage)).toEqual(
+      expect.arrayContaining(['dropbox', 'yjs', 'lib0', '@y-dropbox/core', '@y-dropbox/dropbox-provider']),
+    )
+    expect(Object.keys(raw.core.byPackage)).not.toContain('dropbox')
+    // A Node built-in cannot reach a browser bundle: the build fails instead.
+    await expect(measureBundle(["export { FsBlobStore } from '@y-dropbox/core/node'"])).rejects.toThrow(
+      /node:/,
+    )
   })
 
   it('renders RESULTS.md with the summary and one table per scenario', () => {

@@ -23,8 +23,30 @@ export interface BlobMeta {
   deleted?: true
 }
 
-/** How `put` treats an existing file at the path. */
-export type PutMode = 'add' | 'overwrite' | { update: string }
+/** How `put` treats an existing file at the path: `{ update: rev }` writes only over that revision. */
+export type PutMode =
+  | 'add'
+  | 'overwrite'
+  | {
+      /** The revision the file must be at. */
+      update: string
+    }
+
+/** A file as `get` returns it. */
+export interface BlobFile {
+  /** The file's bytes. */
+  data: Uint8Array
+  /** Its metadata. */
+  meta: BlobMeta
+}
+
+/** What `list` returns: the entries, and the cursor that lists what changes after them. */
+export interface BlobListing {
+  /** Files (and, in cursor listings, deletions). */
+  entries: BlobMeta[]
+  /** Pass to the next `list` (or to `watch`) to see only later changes. */
+  cursor: string
+}
 
 /** A remote, shared, eventually consistent file store. */
 export interface BlobStore {
@@ -41,7 +63,7 @@ export interface BlobStore {
    */
   put(path: string, data: Uint8Array, mode: PutMode): Promise<BlobMeta>
   /** Reads a file, or `undefined` when there is none. */
-  get(path: string): Promise<{ data: Uint8Array; meta: BlobMeta } | undefined>
+  get(path: string): Promise<BlobFile | undefined>
   /**
    * Lists files under `prefix`, recursively. Without a cursor: every file that
    * exists (never deletions). With a cursor from an earlier call: only what
@@ -53,7 +75,7 @@ export interface BlobStore {
    * that a cursor listing may name a path more than once: apply its entries
    * in order, the last one for a path wins.
    */
-  list(prefix: string, cursor?: string): Promise<{ entries: BlobMeta[]; cursor: string }>
+  list(prefix: string, cursor?: string): Promise<BlobListing>
   /** Deletes files; paths that do not exist are ignored. */
   delete(paths: string[]): Promise<void>
   /**

@@ -3,9 +3,11 @@
  * y-dropbox core: keeps a collection of Yjs documents in sync across devices
  * through any {@link BlobStore}, persisting each device's state in a
  * {@link LocalStore}.
+ *
+ * @module @y-dropbox/core
  */
 
-export type { BlobMeta, BlobStore, PutMode } from './blob-store.ts'
+export type { BlobFile, BlobListing, BlobMeta, BlobStore, PutMode } from './blob-store.ts'
 export { contentHash, toHex } from './content-hash.ts'
 export { type EncryptionParams, KDF_ITERATIONS } from './crypto/passphrase.ts'
 export type { BackupEntry, BackupInfo } from './engine/backups.ts'

@@ -16,10 +16,13 @@ const IV_BYTES = 12
 
 /** The `encryption` field of `pool.json`. */
 export interface EncryptionParams {
+  /** The key derivation function. */
   kdf: 'PBKDF2-SHA256'
+  /** PBKDF2 iterations the key was derived with. */
   iterations: number
   /** Base64 salt (16 random bytes); also names the key. */
   salt: string
+  /** The cipher the files are sealed with. */
   cipher: 'AES-GCM-256'
   /** Base64 AES-GCM seal of a known text: opens only with the right key. */
   check: string

@@ -35,9 +35,13 @@ export interface BackupInfo {
 
 /** One entry of a backup, as `list()` describes a document. */
 export interface BackupEntry {
+  /** The entry's id. */
   id: string
+  /** When it last changed before the backup (ms). */
   updatedAt: number
+  /** Whether it carried the deleted flag. */
   deleted: boolean
+  /** The app's summary of it, if any (see the `summarize` option). */
   summary?: unknown
   /** Its changes had not been uploaded when the backup was taken. */
   unsent: boolean

@@ -10,8 +10,11 @@ import type { SyncEngineEvents } from './events.ts'
 
 /** What `list()` returns for each document. */
 export interface DocInfo {
+  /** The document's id, as passed to `doc(id)`. */
   id: string
+  /** When it last changed on any device, in ms since the Unix epoch (that device's clock). */
   updatedAt: number
+  /** Whether it carries the deleted flag (see `delete(id)`). */
   deleted: boolean
   /** The app's summary (see the `summarize` option), if any. */
   summary?: unknown
@@ -30,7 +33,14 @@ export abstract class DocCollection {
   }
 
   /** The pool and epoch this device syncs with, when sync was ever activated. */
-  get pool(): { poolId: string; epoch: string } | undefined {
+  get pool():
+    | {
+        /** The pool's id, from `pool.json`. */
+        poolId: string
+        /** The current epoch: a new master starts a new one. */
+        epoch: string
+      }
+    | undefined {
     const { poolId, epoch } = this.core.state
     return poolId && epoch ? { poolId, epoch } : undefined
   }

@@ -118,9 +118,13 @@ export async function announceOff(ctx: SyncContext, passphrase: string | undefin
 
 /** A device of the pool, as `devices()` reports it. */
 export interface PoolDevice {
+  /** The device's id in the pool (its folder under `log/`). */
   deviceId: string
+  /** The name its user gave it (`setDeviceName`). */
   name: string
+  /** The platform it describes itself with (the `platform` option). */
   platform: string
+  /** When it last wrote its record, in ms since the Unix epoch (its own clock). */
   lastSeen: number
   /** Whether it syncs, or turned sync off (as of its last record). */
   state: 'syncing' | 'off'

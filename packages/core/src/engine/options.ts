@@ -60,7 +60,12 @@ export interface SyncEngineOptions {
   /** How often this device refreshes its `devices/<id>.json` while syncing. Default 10 min. */
   heartbeatMs?: number
   /** First and largest delay between retries of a failed round. Default 1 s and 60 s. */
-  retryDelayMs?: { base: number; max: number }
+  retryDelayMs?: {
+    /** Delay before the first retry, in ms. */
+    base: number
+    /** Largest delay between retries, in ms. */
+    max: number
+  }
   /** The clock. Default `Date.now`. */
   now?: () => number
   /** Randomness for retry jitter. Default `Math.random`. */

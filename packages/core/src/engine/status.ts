@@ -43,7 +43,9 @@ export interface SyncProgress {
   phase: string
   /** What is being done, as a code. */
   step: ProgressStep
+  /** Steps done so far (files or shards). */
   done: number
+  /** Steps in all. */
   total: number
 }
 
@@ -96,23 +98,56 @@ export type StatusReason =
 /** Something a round had to leave aside, shown beside the state until a round goes without it. */
 export type StatusNote =
   /** Damaged files set aside (retried only if they change). */
-  | { kind: 'damaged-files'; count: number }
+  | {
+      /** Which note. */
+      kind: 'damaged-files'
+      /** How many files. */
+      count: number
+    }
   /** One damaged file met just now. */
-  | { kind: 'damaged-file'; detail: string }
+  | {
+      /** Which note. */
+      kind: 'damaged-file'
+      /** What is wrong with it. */
+      detail: string
+    }
   /** Batches of other devices lost from the folder before they arrived here. */
-  | { kind: 'lost-files'; count: number }
+  | {
+      /** Which note. */
+      kind: 'lost-files'
+      /** How many batches. */
+      count: number
+    }
   /** A device's batches wait for an update of this app. */
-  | { kind: 'device-held-back'; detail: string }
+  | {
+      /** Which note. */
+      kind: 'device-held-back'
+      /** Why (the version the app must read). */
+      detail: string
+    }
   /** A housekeeping chore keeps failing. */
-  | { kind: 'chore-failing'; chore: Chore }
+  | {
+      /** Which note. */
+      kind: 'chore-failing'
+      /** Which chore. */
+      chore: Chore
+    }
   /** Edits typed into docs a master download replaced were kept in a backup (until it is restored). */
-  | { kind: 'edits-kept'; backup: string; ids: string[] }
+  | {
+      /** Which note. */
+      kind: 'edits-kept'
+      /** The backup holding them (see `restoreBackup`). */
+      backup: string
+      /** The entries edited. */
+      ids: string[]
+    }
 
 /** The housekeeping chores of a round. */
 export type Chore = 'device-record' | 'compaction' | 'summaries' | 'garbage-collection'
 
 /** A snapshot of the engine's status, emitted on every change. */
 export interface SyncStatus {
+  /** Where sync stands (see {@link SyncState}). */
   state: SyncState
   /** Why: the code of `message`, for apps that word statuses themselves. */
   reason: StatusReason
@@ -122,6 +157,7 @@ export interface SyncStatus {
   pending: number
   /** When the last complete sync round ended (ms), if ever. */
   lastSyncAt?: number
+  /** Progress of a long download or upload while one runs. */
   progress?: SyncProgress
   /** What the user must do for sync to go on, when something: the app can offer that button. */
   action?: SyncAction
@@ -130,7 +166,12 @@ export interface SyncStatus {
   /** The technical detail behind a failure, for a details view or a support report. */
   detail?: string
   /** Who uploaded the new master, and when (reason `needs-master`). */
-  master?: { by: string; at: number }
+  master?: {
+    /** The name of the device that uploaded it. */
+    by: string
+    /** When (ms). */
+    at: number
+  }
   /** When a rate limit lifts, in ms from when it was met (reason `rate-limited`). */
   retryInMs?: number
 }

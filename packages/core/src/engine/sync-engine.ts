@@ -1,3 +1,10 @@
+/**
+ * `SyncEngine`: a collection of Yjs documents kept in sync across devices
+ * through a shared `BlobStore`. This file is the sync half of the public API
+ * (the document half is `collection.ts`); the work is done beside it (see
+ * docs/ARCHITECTURE.md): rounds in `round.ts`, the background loop in
+ * `sync-loop.ts`, the status in `status-reporter.ts`.
+ */
 import { NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
 import type { LocalStoreClaim } from '../local-store.ts'
 import { DocCollection } from './collection.ts'

@@ -26,8 +26,11 @@ export interface SyncWords {
 
 /** Words to replace: any reason, note or step left out keeps the default. */
 export interface SyncWordsOverride {
+  /** Sentences of reasons to replace. */
   reasons?: Partial<SyncWords['reasons']>
+  /** Sentences of notes to replace. */
   notes?: Partial<SyncWords['notes']>
+  /** Names of progress steps to replace. */
   steps?: Partial<SyncWords['steps']>
 }
 

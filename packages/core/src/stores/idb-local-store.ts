@@ -149,8 +149,10 @@ export class IdbLocalStore implements LocalStore {
   }
 
   /**
-   * {@inheritDoc LocalStore.claim}
-   * Across tabs through the Web Locks API, or a lease record where it is missing.
+   * Reserves the store for one engine until the claim is released, or the tab
+   * holding it ends: across tabs through the Web Locks API, or a lease record
+   * where that API is missing. Rejects with `StoreInUseError` while another
+   * engine holds it.
    */
   async claim(): Promise<LocalStoreClaim> {
     this.#check('claim')

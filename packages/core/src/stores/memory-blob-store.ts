@@ -5,7 +5,7 @@
  * listing lag, duplicate delivery, offline).
  */
 
-import type { BlobMeta, BlobStore, PutMode } from '../blob-store.ts'
+import type { BlobFile, BlobListing, BlobMeta, BlobStore, PutMode } from '../blob-store.ts'
 import { contentHash } from '../content-hash.ts'
 import { CursorResetError, TransientError } from '../errors.ts'
 import { MemoryCloudState, type MemoryFile } from './memory-cloud-state.ts'
@@ -142,7 +142,7 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   /** {@inheritDoc BlobStore.get} */
-  async get(path: string): Promise<{ data: Uint8Array; meta: BlobMeta } | undefined> {
+  async get(path: string): Promise<BlobFile | undefined> {
     const p = normalizePath(path)
     await this.#enter('get', [p])
     const file = this.#state.files.get(p)
@@ -153,7 +153,7 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   /** {@inheritDoc BlobStore.list} */
-  async list(prefix: string, cursor?: string): Promise<{ entries: BlobMeta[]; cursor: string }> {
+  async list(prefix: string, cursor?: string): Promise<BlobListing> {
     const p = normalizePrefix(prefix)
     await this.#enter('list', [p])
     this.#advanceVisibility()

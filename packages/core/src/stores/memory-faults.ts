@@ -21,7 +21,14 @@ export interface MemoryFaults {
   /** The `retryAfterMs` carried by injected `RateLimitError`s. */
   retryAfterMs: number
   /** Delay before each call, in ms: a fixed number or a uniform `{ min, max }` range. */
-  latencyMs: number | { min: number; max: number }
+  latencyMs:
+    | number
+    | {
+        /** Shortest delay, in ms. */
+        min: number
+        /** Longest delay, in ms. */
+        max: number
+      }
   /**
    * A change becomes visible to this client's `list` only after this many
    * further `list` calls. Visibility is always a prefix of the change log, so

@@ -1,8 +1,8 @@
+import { runLocalStoreContract } from '@y-dropbox/testing'
 import { IDBFactory, IDBKeyRange, IDBObjectStore } from 'fake-indexeddb'
 import { describe, expect, it, vi } from 'vitest'
 import { StoreInUseError, YDropboxError } from '../../src/errors.ts'
 import { IdbLocalStore } from '../../src/stores/idb-local-store.ts'
-import { runLocalStoreContract } from '../../src/testing/index.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 

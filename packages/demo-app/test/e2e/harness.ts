@@ -6,20 +6,10 @@
  */
 import { fileURLToPath } from 'node:url'
 import { type Emulator, startEmulator } from '@y-dropbox/dropbox-emulator'
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { createServer, type ViteDevServer } from 'vite'
-import { expect, inject } from 'vitest'
-
-/** Chromium flags for a headless, offline-friendly run as root. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+import { expect } from 'vitest'
+import { launchChromium } from './chromium.ts'
 
 /** Short timings so sync is quick under test (ms). */
 export const FAST = { push: 150, poll: 500, retry: 1500 }
@@ -63,11 +53,7 @@ export async function startStack(): Promise<Stack> {
   const address = vite.httpServer?.address()
   if (!address || typeof address !== 'object') throw new Error('the Vite server did not report its port')
   const base = `http://127.0.0.1:${address.port}`
-  const browser = await chromium.launch({
-    executablePath: inject('chromiumPath'),
-    headless: true,
-    args: CHROMIUM_ARGS,
-  })
+  const browser = await launchChromium()
   const context = await browser.newContext({ viewport: { width: 430, height: 900 } })
   const pageErrors: string[] = []
   let token: string | undefined

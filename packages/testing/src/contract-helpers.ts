@@ -1,6 +1,6 @@
 /** Small helpers shared by the conformance suites. */
 
-import type { BlobMeta, BlobStore } from '../blob-store.ts'
+import type { BlobMeta, BlobStore } from '@y-dropbox/core'
 
 /** UTF-8 bytes of a string. */
 export function bytes(text: string): Uint8Array {

@@ -4,8 +4,8 @@
  * `a/b`, `ab`), batches with deletes, large values and many keys.
  */
 
+import type { LocalStore, LocalWrite } from '@y-dropbox/core'
 import { describe, expect, it } from 'vitest'
-import type { LocalStore, LocalWrite } from '../local-store.ts'
 import { bytes, sameBytes } from './contract-helpers.ts'
 
 /** What a test gets from `setup`. */

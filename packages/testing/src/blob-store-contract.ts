@@ -7,10 +7,9 @@
  * paging test (`manyFiles` puts).
  */
 
+import type { BlobMeta, BlobStore } from '@y-dropbox/core'
+import { ConflictError, contentHash } from '@y-dropbox/core'
 import { describe, expect, it } from 'vitest'
-import type { BlobMeta, BlobStore } from '../blob-store.ts'
-import { contentHash } from '../content-hash.ts'
-import { ConflictError } from '../errors.ts'
 import {
   applyEntries,
   byPath,

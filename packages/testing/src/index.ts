@@ -3,6 +3,8 @@
  * Conformance suites every store adapter runs (vitest): an adapter passes
  * `setup` and gets the whole suite, so memory, folder, IndexedDB and Dropbox
  * stores all keep the same promises.
+ *
+ * @module @y-dropbox/testing
  */
 export {
   type BlobStoreContractContext,
