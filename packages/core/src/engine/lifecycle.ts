@@ -1,3 +1,8 @@
+/**
+ * The pool-level operations of the original product's Device Sync Services
+ * screen: activate (create or join), upload and download the master
+ * database, and delete all sync data.
+ */
 import { createEncryption } from '../crypto/passphrase.ts'
 import { ConflictError, PassphraseError, PoolDeletedError, YDropboxError } from '../errors.ts'
 import { poolAad } from '../format/aad.ts'
