@@ -47,7 +47,7 @@ export class StatusReporter {
   }
 
   /** Progress of the long work running, or undefined when it ended. */
-  progress(step: ProgressStep | undefined, done = 0, total = 0): void {
+  progress(step?: ProgressStep, done = 0, total = 0): void {
     const progress = step && { phase: this.host.words.steps[step], step, done, total }
     this.#set({ ...this.#status, progress })
   }
