@@ -24,6 +24,27 @@ export {
   encodeBlob,
 } from './format/blob.ts'
 export type { BlobCipher } from './format/cipher.ts'
+export { docToJson } from './inspect/doc-json.ts'
+export { type PoolDocuments, readPoolDocuments } from './inspect/documents.ts'
+export type { MergedView, PoolDocument } from './inspect/merged-view.ts'
+export { type OpenedPool, type OpenPoolOptions, openPool, type PoolFiles } from './inspect/open-pool.ts'
+export type { PoolProblem, Remedy } from './inspect/problems.ts'
+export type { InspectProgress, ReadOptions } from './inspect/reader.ts'
+export type { FileCount } from './inspect/reclaim.ts'
+export {
+  planRepair,
+  type RepairAction,
+  type RepairOptions,
+  type RepairResult,
+  repairPool,
+} from './inspect/repair.ts'
+export {
+  type InspectOptions,
+  inspectPool,
+  type PoolStatus,
+  type PoolStatusDevice,
+} from './inspect/status.ts'
+export { type VerifyReport, verifyPool } from './inspect/verify.ts'
 export type { LocalStore, LocalWrite } from './local-store.ts'
 export { IdbLocalStore, type IdbLocalStoreOptions } from './stores/idb-local-store.ts'
 export {
