@@ -110,3 +110,6 @@ export class PoolDeletedError extends YDropboxError {}
 
 /** The pool is encrypted and this device has no passphrase for it, or the passphrase is wrong. */
 export class PassphraseError extends YDropboxError {}
+
+/** The store cannot be written (a plain copy of a Dropbox folder opened read-only). */
+export class ReadOnlyStoreError extends YDropboxError {}
