@@ -40,8 +40,18 @@ export interface EmulatorPool {
   close(): Promise<void>
 }
 
-async function openDevice(emulator: Emulator, refreshToken: string, name: string, passphrase?: string): Promise<Device> {
-  const remote = await createDropboxBlobStore({ appKey: APP_KEY, refreshToken, emulatorUrl: emulator.url, clientTag: name })
+async function openDevice(
+  emulator: Emulator,
+  refreshToken: string,
+  name: string,
+  passphrase?: string,
+): Promise<Device> {
+  const remote = await createDropboxBlobStore({
+    appKey: APP_KEY,
+    refreshToken,
+    emulatorUrl: emulator.url,
+    clientTag: name,
+  })
   const engine = await SyncEngine.open({
     remote,
     local: new MemoryLocalStore(),
@@ -70,7 +80,8 @@ export async function writePool(options: { encrypted?: boolean } = {}): Promise<
   const { refreshToken } = emulator.issueTokens({ clientId: APP_KEY })
   const passphrase = options.encrypted ? PASSPHRASE : undefined
   const devices: Device[] = []
-  for (const name of ['phone', 'tablet', 'laptop']) devices.push(await openDevice(emulator, refreshToken, name, passphrase))
+  for (const name of ['phone', 'tablet', 'laptop'])
+    devices.push(await openDevice(emulator, refreshToken, name, passphrase))
   for (const d of devices) await d.engine.activate()
   for (let round = 0; round < 5; round++) {
     for (const [i, d] of devices.entries()) {
@@ -160,11 +171,17 @@ export async function mirror(pool: EmulatorPool, dir: string): Promise<void> {
 }
 
 /** What a device shows for each entry it lists: its fields and notes. */
-export async function shown(device: Device): Promise<Record<string, { entry: unknown; notes: string; deleted: boolean }>> {
+export async function shown(
+  device: Device,
+): Promise<Record<string, { entry: unknown; notes: string; deleted: boolean }>> {
   const out: Record<string, { entry: unknown; notes: string; deleted: boolean }> = {}
   for (const info of device.engine.list()) {
     const doc: Y.Doc = await device.engine.doc(info.id)
-    out[info.id] = { entry: doc.getMap('entry').toJSON(), notes: doc.getText('notes').toString(), deleted: info.deleted }
+    out[info.id] = {
+      entry: doc.getMap('entry').toJSON(),
+      notes: doc.getText('notes').toString(),
+      deleted: info.deleted,
+    }
   }
   return out
 }
@@ -175,6 +192,7 @@ export function exported(json: string): Record<string, { entry: unknown; notes: 
     entries: Array<{ id: string; deleted: boolean; content: { entry?: unknown; notes?: string } }>
   }
   const out: Record<string, { entry: unknown; notes: string; deleted: boolean }> = {}
-  for (const e of parsed.entries) out[e.id] = { entry: e.content.entry ?? {}, notes: e.content.notes ?? '', deleted: e.deleted }
+  for (const e of parsed.entries)
+    out[e.id] = { entry: e.content.entry ?? {}, notes: e.content.notes ?? '', deleted: e.deleted }
   return out
 }
