@@ -35,8 +35,8 @@ export interface EmulatorPool {
   /** A folder for the test's files (config, exports, passphrase). */
   tmp: string
   passphrase?: string
-  /** Opens one more device (and activates it). */
-  join(name: string): Promise<Device>
+  /** Opens one more device (and activates it); `compacts: false` keeps it from compacting. */
+  join(name: string, options?: { compacts?: boolean }): Promise<Device>
   close(): Promise<void>
 }
 
@@ -45,6 +45,7 @@ async function openDevice(
   refreshToken: string,
   name: string,
   passphrase?: string,
+  compactAfterFiles = 4,
 ): Promise<Device> {
   const remote = await createDropboxBlobStore({
     appKey: APP_KEY,
@@ -58,7 +59,7 @@ async function openDevice(
     deviceName: name,
     root: ROOT,
     autoSync: false,
-    compactAfterFiles: 4,
+    compactAfterFiles,
     onError: () => {},
     ...(passphrase ? { passphrase } : {}),
   })
@@ -103,8 +104,9 @@ export async function writePool(options: { encrypted?: boolean } = {}): Promise<
     devices,
     tmp,
     ...(passphrase ? { passphrase } : {}),
-    async join(name) {
-      const device = await openDevice(emulator, refreshToken, name, passphrase)
+    async join(name, { compacts = true } = {}) {
+      const never = Number.MAX_SAFE_INTEGER
+      const device = await openDevice(emulator, refreshToken, name, passphrase, compacts ? 4 : never)
       await device.engine.activate()
       extra.push(device)
       return device
