@@ -161,12 +161,18 @@ export function cli(args: string[], tmp: string): Promise<Run> {
   })
 }
 
-/** Copies the pool's files into a plain folder, as the Dropbox desktop client keeps an app folder. */
+/**
+ * Copies the pool's files into a plain folder, as the Dropbox desktop client keeps an app folder.
+ * The pool folder gets the display case of `ROOT` (as if the user had made it), so readers must
+ * match names case-insensitively.
+ */
 export async function mirror(pool: EmulatorPool, dir: string): Promise<void> {
+  const root = ROOT.toLowerCase()
   for (const file of pool.emulator.files()) {
     const got = await pool.store.get(file.pathLower)
     if (!got) continue
-    const local = join(dir, ...file.path.split('/').filter(Boolean))
+    const display = file.pathLower.startsWith(`${root}/`) ? ROOT + file.path.slice(ROOT.length) : file.path
+    const local = join(dir, ...display.split('/').filter(Boolean))
     await mkdir(dirname(local), { recursive: true })
     await writeFile(local, got.data)
   }
