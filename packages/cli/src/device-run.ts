@@ -56,7 +56,9 @@ export async function runAsDevice(store: BlobStore, options: DeviceRunOptions): 
   })
   try {
     await engine.activate(options.passphrase === undefined ? {} : { passphrase: options.passphrase })
-    const done = options.verb === 'compact' ? await engine.compact() : (await engine.collectGarbage(), true)
+    let done = true
+    if (options.verb === 'compact') done = await engine.compact()
+    else await engine.collectGarbage()
     return { done, written: guard.written, deleted: [...new Set(guard.deleted)], skipped }
   } finally {
     await engine.close()

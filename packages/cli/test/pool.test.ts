@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { readPoolDocuments } from '@y-dropbox/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { cli, type EmulatorPool, emulatorArgs, exported, ROOT, shown, writePool } from './helpers.ts'
 
 describe.each([
@@ -59,6 +60,23 @@ describe.each([
     const withDeleted = join(pool.tmp, 'all.json')
     await cli(['export', '--out', withDeleted, '--include-deleted', ...emulatorArgs(pool)], pool.tmp)
     expect(exported(await readFile(withDeleted, 'utf8'))).toEqual(await shown(pool.devices[2]!))
+    const ydocs = join(pool.tmp, 'ydocs')
+    expect((await cli(['export', '-f', 'ydoc', '--out', ydocs, ...emulatorArgs(pool)], pool.tmp)).code).toBe(
+      0,
+    )
+    const index = JSON.parse(await readFile(join(ydocs, 'index.json'), 'utf8')) as {
+      entries: Array<{ id: string; file: string }>
+    }
+    expect(index.entries.map((e) => e.id).sort()).toEqual(Object.keys(all).sort())
+    for (const { id, file } of index.entries) {
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, await readFile(join(ydocs, file)))
+      expect({
+        entry: doc.getMap('entry').toJSON(),
+        notes: doc.getText('notes').toString(),
+        deleted: false,
+      }).toEqual(all[id])
+    }
     const csv = join(pool.tmp, 'diary.csv')
     expect((await cli(['export', '--out', csv, ...emulatorArgs(pool)], pool.tmp)).code).toBe(0)
     const lines = (await readFile(csv, 'utf8')).split('\n')

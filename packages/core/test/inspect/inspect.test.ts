@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { NeedsMasterError } from '../../src/errors.ts'
 import { docToJson } from '../../src/inspect/doc-json.ts'
 import { readPoolDocuments } from '../../src/inspect/documents.ts'
 import { repairPool } from '../../src/inspect/repair.ts'
@@ -88,6 +89,35 @@ describe.each([
     expect(await exported(store, passphrase)).toEqual(before)
     for (const device of devices) {
       await device.engine.syncNow()
+      expect(await shown(device)).toEqual(before)
+    }
+    const fresh = await openDevice(cloud, 'new', passphrase ? { passphrase } : {})
+    await fresh.engine.activate()
+    expect(await shown(fresh)).toEqual(before)
+  })
+
+  it('a fresh master starts a new epoch that devices download with nothing lost', async () => {
+    const { cloud, devices, store } = await writtenPool(passphrase)
+    const before = await exported(store, passphrase)
+    const old = await inspectPool(store, { root: '/diary', passphrase })
+    const result = await repairPool(store, {
+      root: '/diary',
+      passphrase,
+      freshMaster: true,
+      writerName: 'the repair tool',
+      confirm: async () => true,
+    })
+    expect(result.done.map((a) => a.remedy)).toEqual(['fresh-master'])
+    const status = await inspectPool(store, { root: '/diary', passphrase })
+    expect(status.epoch).not.toBe(old.epoch)
+    expect(status.generation).toBe(old.generation + 1)
+    expect(status.epochBy).toBe('the repair tool')
+    expect((await verifyPool(store, { root: '/diary', passphrase })).ok).toBe(true)
+    expect(await exported(store, passphrase)).toEqual(before)
+    for (const device of devices) {
+      await expect(device.engine.syncNow()).rejects.toBeInstanceOf(NeedsMasterError)
+      expect(device.engine.status.message).toContain('the repair tool')
+      await device.engine.downloadMaster()
       expect(await shown(device)).toEqual(before)
     }
     const fresh = await openDevice(cloud, 'new', passphrase ? { passphrase } : {})
