@@ -9,7 +9,8 @@ import { META_MAP } from '../engine/core.ts'
 
 /** The document's top-level types as JSON, leaving out the engine's own map (its deleted flag). */
 export function docToJson(update: Uint8Array): Record<string, unknown> {
-  const doc = new Y.Doc()
+  // A fixed guid: a random one costs 31 random draws, noticeable over 10,000 documents.
+  const doc = new Y.Doc({ guid: 'y-dropbox-export' })
   try {
     Y.applyUpdate(doc, update)
     const out: Record<string, unknown> = {}

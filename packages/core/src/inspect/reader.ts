@@ -63,6 +63,11 @@ export class PoolReader {
     return this.#settle(meta.path, await readLog(this.opened, epoch, deviceId, seq, meta, remedies))
   }
 
+  /** Checks a log batch unless it was read already (its entries are not kept). */
+  async checkLog(epoch: string, deviceId: string, seq: number, meta: BlobMeta): Promise<void> {
+    if (!this.read.has(meta.path)) await this.log(epoch, deviceId, seq, meta)
+  }
+
   /** A shard's entries (read once however often asked), or undefined. */
   async shard(epoch: string, hash: string): Promise<BlobEntry[] | undefined> {
     let pending = this.#shards.get(hash)

@@ -47,9 +47,11 @@ export async function verifyPool(
   const named = new Set(view.manifests.flatMap((m) => m.shards.map((s) => s.hash)))
   const shards = [...new Set([...named, ...files.shards.keys()])]
   const devices = [...opened.files.devices]
-  reader.phase('Checking every file', logs.length + shards.length + devices.length)
-  await reader.each(logs, ({ deviceId, seq, meta }) => reader.log(epoch, deviceId, seq, meta))
-  await reader.each(shards, (hash) => reader.shard(epoch, hash))
+  const unreadLogs = logs.filter(({ meta }) => !reader.read.has(meta.path))
+  const unreadShards = shards.filter((hash) => !reader.read.has(layout.shard(epoch, hash)))
+  reader.phase('Checking every file', unreadLogs.length + unreadShards.length + devices.length)
+  await reader.each(unreadLogs, ({ deviceId, seq, meta }) => reader.checkLog(epoch, deviceId, seq, meta))
+  await reader.each(unreadShards, (hash) => reader.shard(epoch, hash))
   const records = await reader.each(devices, ([deviceId, meta]) => reader.device(deviceId, meta))
 
   for (const { deviceId, seq, meta } of logs) {
