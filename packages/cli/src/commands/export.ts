@@ -91,18 +91,34 @@ export function toJson(poolId: string, epoch: string, docs: PoolDocument[]): str
   return `${JSON.stringify({ format: 'y-dropbox-export', version: 1, poolId, epoch, entries }, null, 2)}\n`
 }
 
-/** The CSV export: id, updatedAt, deleted, then one column per top-level field (`type.key` for maps). */
+/**
+ * The CSV export: id, updatedAt, deleted, then the top-level fields: a map of scalars becomes one
+ * column per key (`fields.pain`), a map whose values are all `true` (a set) one column listing its
+ * keys, a text one column, anything else one column of JSON (a map of objects: its values).
+ */
 export function toCsv(docs: PoolDocument[]): string {
-  const rows = docs.map((d) => {
+  const contents = docs.map((d) => docToJson(d.update))
+  const shape = new Map<string, 'fields' | 'set' | 'json'>()
+  for (const content of contents) {
+    for (const [name, value] of Object.entries(content)) {
+      const seen = shape.get(name)
+      const now = shapeOf(value)
+      if (now !== undefined) shape.set(name, seen === undefined || seen === now ? now : 'json')
+    }
+  }
+  const rows = docs.map((d, i) => {
     const row: Record<string, string> = {
       id: d.id,
       updatedAt: new Date(d.updatedAt).toISOString(),
       deleted: String(d.deleted),
     }
-    for (const [name, value] of Object.entries(docToJson(d.update))) {
-      if (value && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [key, inner] of Object.entries(value)) row[`${name}.${key}`] = cell(inner)
-      } else row[name] = cell(value)
+    for (const [name, value] of Object.entries(contents[i]!)) {
+      const kind = shape.get(name)
+      if (kind === 'fields') {
+        for (const [key, inner] of Object.entries(value as object)) row[`${name}.${key}`] = cell(inner)
+      } else if (kind === 'set') row[name] = Object.keys(value as object).join('; ')
+      else if (isMap(value)) row[name] = cell(Object.values(value))
+      else row[name] = cell(value)
     }
     return row
   })
@@ -110,6 +126,19 @@ export function toCsv(docs: PoolDocument[]): string {
   const extra = new Set<string>()
   for (const row of rows) for (const key of Object.keys(row)) if (!columns.includes(key)) extra.add(key)
   return stringify(rows, { header: true, columns: [...columns, ...[...extra].sort()] })
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** How a top-level value goes into CSV columns; undefined for an empty map (fits any). */
+function shapeOf(value: unknown): 'fields' | 'set' | 'json' | undefined {
+  if (!isMap(value)) return 'json'
+  const values = Object.values(value)
+  if (values.length === 0) return undefined
+  if (values.every((v) => v === true)) return 'set'
+  return values.every((v) => v === null || typeof v !== 'object') ? 'fields' : 'json'
 }
 
 function cell(value: unknown): string {
