@@ -61,6 +61,13 @@ export async function verifyPool(
       found.remedies = ['quarantine']
     }
   }
+  for (const hash of shards) {
+    const found = reader.problems.get(layout.shard(epoch, hash))
+    const users = view.manifests.filter((m) => m.shards.some((s) => s.hash === hash)).map((m) => m.name)
+    if (found && users.length > 0) {
+      found.meaning = `${users.length === 1 ? 'snapshot' : 'snapshots'} ${users.join(', ')} cannot be read whole: new devices and devices far behind set ${users.length === 1 ? 'it' : 'them'} aside`
+    }
+  }
   for (const hash of files.shards.keys()) {
     if (named.has(hash)) continue
     reader.report(
