@@ -124,4 +124,33 @@ describe.each([
     await fresh.engine.activate()
     expect(await shown(fresh)).toEqual(before)
   })
+
+  it('a damaged batch no snapshot covers is named as lost; repair steps over it and devices keep its changes', async () => {
+    const { cloud, devices, store } = await writtenPool(passphrase)
+    const late = await openDevice(cloud, 'late', {
+      compactAfterFiles: 1000,
+      ...(passphrase ? { passphrase } : {}),
+    })
+    await late.engine.activate()
+    await setField(late.engine, 'late-entry', 'pain', 9)
+    await late.engine.syncNow()
+    for (const d of devices) await d.engine.syncNow()
+    const before = await shown(devices[0]!)
+    const log = (await store.list('/diary')).entries
+      .map((e) => e.path)
+      .find((p) => p.includes(`/log/${late.engine.deviceId}/`))!
+    const bytes = (await store.get(log))!.data.slice()
+    bytes[9]! ^= 0x10
+    await store.put(log, bytes, 'overwrite')
+    const report = await verifyPool(store, { root: '/diary', passphrase })
+    expect(report.ok).toBe(false)
+    expect(report.lost).toEqual([log])
+    await repairPool(store, { root: '/diary', passphrase, confirm: async () => true })
+    expect((await verifyPool(store, { root: '/diary', passphrase })).ok).toBe(true)
+    for (const d of devices) {
+      await d.engine.syncNow()
+      expect(await shown(d)).toEqual(before)
+    }
+    expect((await exported(store, passphrase))['late-entry']).toBeUndefined()
+  })
 })
