@@ -35,12 +35,15 @@ export function linkCommand(program: Command, done: (code: number) => void): voi
       const port = Number(options.port)
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new CliError(`--port must be a port number, not "${options.port}"`)
+      const timeout = Number(options.timeout)
+      if (!(timeout > 0))
+        throw new CliError(`--timeout must be a number of seconds, not "${options.timeout}"`)
       const store = tokenStore(appKey)
       const tokens = await linkWithLoopback({
         appKey,
         port,
         tokenStore: store,
-        timeoutMs: Number(options.timeout) * 1000,
+        timeoutMs: timeout * 1000,
         ...(options.emulator ? { emulatorUrl: options.emulator } : {}),
         open: (url) => {
           process.stderr.write(
