@@ -34,8 +34,9 @@ describe('bench at a smoke size', () => {
       emulator: 'in-process',
     }))
     results = await runSuite(ctx)
-  })
-  afterAll(() => dispose?.())
+    // Every scenario runs here, with peers: on a loaded 2-core machine that takes minutes.
+  }, 600_000)
+  afterAll(() => dispose?.(), 60_000)
 
   it('runs every scenario, each with at least one row of numbers', () => {
     expect(results.map((r) => r.id)).toEqual([

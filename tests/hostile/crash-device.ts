@@ -58,6 +58,8 @@ const engine = await SyncEngine.open({
   autoSync: false,
   compactAfterFiles: 6,
   gcGraceMs: 10 * 60_000,
+  // Its clock runs fast: ten simulated minutes pass in moments.
+  unsafeShortGcGrace: true,
   now,
   onError: () => {},
 })

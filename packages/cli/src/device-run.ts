@@ -44,11 +44,13 @@ export async function runAsDevice(store: BlobStore, options: DeviceRunOptions): 
     deviceName: 'y-dropbox command line',
     platform: 'cli',
     autoSync: false,
-    // The joining round's upkeep must not compact; with a short grace it may collect garbage,
-    // which is the same work `collectGarbage()` then finds done.
+    // The joining round's upkeep must not compact; it may collect garbage, which is the
+    // same work `collectGarbage()` then finds done.
     compactAfterFiles: Number.MAX_SAFE_INTEGER,
     compactAfterBytes: Number.MAX_SAFE_INTEGER,
     gcGraceMs: options.verb === 'gc' ? options.graceMs : 7 * 86_400_000,
+    // The verb refused a short grace unless the user asked for it.
+    unsafeShortGcGrace: options.verb === 'gc',
     onError: (_error, context) => {
       const path = /damaged sync file (\S+)/.exec(context)?.[1]
       if (path) skipped.push(path)

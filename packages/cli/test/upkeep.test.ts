@@ -59,13 +59,24 @@ describe('compact and gc on the emulator', () => {
     const estimate = (await status('--grace', '0')).gc
     expect(estimate.files).toBeGreaterThan(0)
     const listed = files()
+    const refused = await cli(['gc', '--grace', '30m', ...emulatorArgs(pool)], pool.tmp)
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/grace period under 1 hour .* add --unsafe-short-grace/)
     const dry = JSON.parse(
-      (await cli(['gc', '--grace', '0', '--dry-run', '--json', ...emulatorArgs(pool)], pool.tmp)).stdout,
+      (
+        await cli(
+          ['gc', '--grace', '0', '--unsafe-short-grace', '--dry-run', '--json', ...emulatorArgs(pool)],
+          pool.tmp,
+        )
+      ).stdout,
     )
     expect(dry.deleted).toHaveLength(estimate.files)
     expect(files()).toEqual(listed)
 
-    const real = await cli(['gc', '--grace', '0', '--json', ...emulatorArgs(pool)], pool.tmp)
+    const real = await cli(
+      ['gc', '--grace', '0', '--unsafe-short-grace', '--json', ...emulatorArgs(pool)],
+      pool.tmp,
+    )
     expect(real.code).toBe(0)
     const { deleted } = JSON.parse(real.stdout)
     expect([...deleted].sort()).toEqual([...dry.deleted].sort())

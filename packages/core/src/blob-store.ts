@@ -29,6 +29,11 @@ export type PutMode = 'add' | 'overwrite' | { update: string }
 /** A remote, shared, eventually consistent file store. */
 export interface BlobStore {
   /**
+   * The storage as users know it, used in status messages (`'Dropbox'`).
+   * Optional: messages then say "cloud storage".
+   */
+  readonly serviceName?: string
+  /**
    * Writes a file. Mode `add` fails with `ConflictError` if the path holds
    * different bytes and succeeds without change if it holds identical bytes,
    * so a retried upload is harmless. Mode `{ update: rev }` fails with

@@ -8,12 +8,29 @@
 export type { BlobMeta, BlobStore, PutMode } from './blob-store.ts'
 export { contentHash, toHex } from './content-hash.ts'
 export { type EncryptionParams, KDF_ITERATIONS } from './crypto/passphrase.ts'
-export { isDeletedDoc, REMOTE_ORIGIN } from './engine/core.ts'
+export type { BackupEntry, BackupInfo } from './engine/backups.ts'
 export type { DocsEvent, SyncEngineEvents } from './engine/events.ts'
 export type { PoolDevice } from './engine/maintenance.ts'
-export type { SyncEngineOptions } from './engine/options.ts'
-export { type SyncAction, type SyncProgress, SyncState, type SyncStatus } from './engine/status.ts'
+export { MIN_GC_GRACE_MS, type SyncEngineOptions } from './engine/options.ts'
+export { isDeletedDoc, META_MAP, REMOTE_ORIGIN } from './engine/origins.ts'
+export {
+  type Chore,
+  type ProgressStep,
+  type StatusNote,
+  type StatusReason,
+  type SyncAction,
+  type SyncProgress,
+  SyncState,
+  type SyncStatus,
+} from './engine/status.ts'
 export { type DocInfo, SyncEngine } from './engine/sync-engine.ts'
+export {
+  changes,
+  defaultWords,
+  type StatusFacts,
+  type SyncWords,
+  type SyncWordsOverride,
+} from './engine/words.ts'
 export * from './errors.ts'
 export {
   BLOB_VERSION,
@@ -45,7 +62,7 @@ export {
   type PoolStatusDevice,
 } from './inspect/status.ts'
 export { type VerifyReport, verifyPool } from './inspect/verify.ts'
-export type { LocalStore, LocalWrite } from './local-store.ts'
+export type { LocalStore, LocalStoreClaim, LocalWrite } from './local-store.ts'
 export { IdbLocalStore, type IdbLocalStoreOptions } from './stores/idb-local-store.ts'
 export {
   type BlobStoreMethod,

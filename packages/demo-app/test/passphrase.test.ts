@@ -1,4 +1,10 @@
-import { MemoryBlobStore, PassphraseError, SyncState, YDropboxError } from '@y-dropbox/core'
+import {
+  MemoryBlobStore,
+  PassphraseError,
+  type StatusReason,
+  SyncState,
+  YDropboxError,
+} from '@y-dropbox/core'
 import { describe, expect, it } from 'vitest'
 import { parseLinkIntent } from '../src/cloud/cloud-link.ts'
 import {
@@ -55,11 +61,16 @@ describe('passphrase requests from the engine', () => {
   })
 
   it('needs a passphrase only in the error state', () => {
-    expect(needsPassphrase({ state: SyncState.error, message: ASKS[1]!, pending: 0 })).toBe(true)
-    expect(needsPassphrase({ state: SyncState.syncing, message: ASKS[1]!, pending: 0 })).toBe(false)
-    expect(needsPassphrase({ state: SyncState.error, message: 'Your Dropbox is full.', pending: 0 })).toBe(
-      false,
-    )
+    const status = (state: SyncState, reason: StatusReason, detail: string) => ({
+      state,
+      reason,
+      message: detail,
+      detail,
+      pending: 0,
+    })
+    expect(needsPassphrase(status(SyncState.error, 'passphrase', ASKS[1]!))).toBe(true)
+    expect(needsPassphrase(status(SyncState.syncing, 'passphrase', ASKS[1]!))).toBe(false)
+    expect(needsPassphrase(status(SyncState.error, 'storage-full', 'Your Dropbox is full.'))).toBe(false)
   })
 
   it('tells passphrase requests from other errors, also when carried back from the syncing tab', () => {
@@ -78,7 +89,13 @@ describe('passphrase requests from the engine', () => {
     let asked = 0
     const view = bannerFor(
       {
-        sync: { state: SyncState.error, message: ASKS[1]!, pending: 0 },
+        sync: {
+          state: SyncState.error,
+          reason: 'passphrase',
+          message: ASKS[1]!,
+          detail: ASKS[1]!,
+          pending: 0,
+        },
         linked: true,
         deviceName: 'Tablet',
         cloud: 'emulator',

@@ -9,7 +9,7 @@ import { bannerFor } from '../src/ui/Banner.tsx'
 import { formatAgo, painColor, plural } from '../src/ui/format.ts'
 
 const state = (sync: Partial<DeviceState['sync']>, extra: Partial<DeviceState> = {}): DeviceState => ({
-  sync: { state: 'idle', message: 'Up to date', pending: 0, ...sync },
+  sync: { state: 'idle', reason: 'up-to-date', message: 'Up to date', pending: 0, ...sync },
   linked: true,
   deviceName: 'Phone',
   cloud: 'emulator',
@@ -21,9 +21,11 @@ const state = (sync: Partial<DeviceState['sync']>, extra: Partial<DeviceState> =
 describe('status banner', () => {
   it('says nothing while sync is simply off, and warns when it was stopped from elsewhere', () => {
     expect(bannerFor(undefined)).toBeUndefined()
-    expect(bannerFor(state({ state: 'inactive', message: 'Sync is off on this device' }))).toBeUndefined()
+    expect(
+      bannerFor(state({ state: 'inactive', reason: 'off', message: 'Sync is off on this device' })),
+    ).toBeUndefined()
     const stopped = 'Sync was turned off: the sync data in Dropbox was deleted from another device.'
-    expect(bannerFor(state({ state: 'inactive', message: stopped }))).toMatchObject({
+    expect(bannerFor(state({ state: 'inactive', reason: 'pool-deleted', message: stopped }))).toMatchObject({
       kind: 'warn',
       text: stopped,
     })
@@ -34,7 +36,7 @@ describe('status banner', () => {
       state({
         state: 'syncing',
         message: 'Downloading…',
-        progress: { phase: 'Downloading', done: 3, total: 12 },
+        progress: { phase: 'Downloading', step: 'downloading-changes', done: 3, total: 12 },
       }),
     )
     expect(view).toMatchObject({

@@ -24,6 +24,8 @@ import { type PutManyFile, putManyFiles } from './put-many.ts'
  * with bounded concurrency.
  */
 export class DropboxBlobStore implements BlobStore {
+  /** Status messages name the storage as users know it. */
+  readonly serviceName = 'Dropbox'
   /** The SDK client. */
   readonly client: Dropbox
   /** The auth object whose tokens the client uses. */

@@ -1,5 +1,5 @@
 /** `y-dropbox compact` and `y-dropbox gc`: upkeep as a device does it, through the engine's own code. */
-import { inspectPool } from '@y-dropbox/core'
+import { inspectPool, MIN_GC_GRACE_MS } from '@y-dropbox/core'
 import type { Command } from 'commander'
 import { runAsDevice } from '../device-run.ts'
 import { CliError, OK, PROBLEM } from '../errors.ts'
@@ -11,6 +11,7 @@ import { parseGrace } from './grace.ts'
 interface UpkeepOptions extends SourceOptions {
   dryRun?: boolean
   grace: string
+  unsafeShortGrace?: boolean
 }
 
 export function maintenanceCommands(program: Command, done: (code: number) => void): void {
@@ -24,10 +25,18 @@ export function maintenanceCommands(program: Command, done: (code: number) => vo
             : 'Delete what no device needs any more after the grace period, as a device does (the engine itself runs it)',
         ),
     ).option('-n, --dry-run', 'list what would change, change nothing')
-    if (verb === 'gc')
-      command.option('--grace <duration>', 'keep superseded files this long, e.g. 7d, 12h, 0', '7d')
+    if (verb === 'gc') {
+      command
+        .option('--grace <duration>', 'keep superseded files this long, e.g. 7d, 12h (at least 1h)', '7d')
+        .option('--unsafe-short-grace', 'allow a grace period under 1 hour (only when no device is syncing)')
+    }
     command.action(async (options: UpkeepOptions) => {
       const graceMs = verb === 'gc' ? parseGrace(options.grace) : 0
+      if (verb === 'gc' && graceMs < MIN_GC_GRACE_MS && !options.unsafeShortGrace) {
+        throw new CliError(
+          `a grace period under 1 hour lets gc delete files that a device whose listing lags behind still needs; add --unsafe-short-grace if no device is syncing`,
+        )
+      }
       const result = await withPool(options, async ({ source, root, passphrase }) => {
         if (!source.writable && !options.dryRun) {
           throw new CliError(

@@ -4,7 +4,7 @@ import type { PoolKey } from '../crypto/passphrase.ts'
 import type { BlobCipher } from '../format/cipher.ts'
 import type { RemoteView } from '../remote/remote-view.ts'
 import type { EngineCore } from './core.ts'
-import type { SyncProgress } from './status.ts'
+import type { ProgressStep, StatusNote } from './status.ts'
 
 /** The engine's remote half, handed to each sync step. */
 export interface SyncContext {
@@ -15,22 +15,12 @@ export interface SyncContext {
   cipher?: BlobCipher
   /** The pool key the cipher was made from. */
   key?: PoolKey
-  /** Reports progress of long work (undefined clears it). */
-  progress(progress: SyncProgress | undefined): void
-  /** Shows a message to the user without changing the state. */
-  notice(message: string): void
+  /** Reports progress of long work (no step: it ended). */
+  progress(step?: ProgressStep, done?: number, total?: number): void
+  /** Shows the user something the round had to leave aside. */
+  note(note: StatusNote): void
   /** Reports a damaged remote file that was skipped. */
   quarantined(path: string, error: unknown): void
-}
-
-/** Associated data of a log batch: binds the ciphertext to its place in the pool. */
-export function logAad(poolId: string, epoch: string, deviceId: string, seq: number): string {
-  return `log:${poolId}:${epoch}:${deviceId}:${seq}`
-}
-
-/** Associated data of a shard. */
-export function shardAad(poolId: string, epoch: string): string {
-  return `shard:${poolId}:${epoch}`
 }
 
 /** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */

@@ -7,6 +7,7 @@
 
 import { cipherFor, fromBase64, type PoolKey, toBase64, unlockEncryption } from '../crypto/passphrase.ts'
 import { CorruptBlobError, PassphraseError } from '../errors.ts'
+import { poolAad } from '../format/aad.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
 import type { EngineCore } from './core.ts'
@@ -29,7 +30,7 @@ export async function useKey(ctx: SyncContext, key: PoolKey | undefined): Promis
   await ctx.core.store.write([[KEY, value]])
   setCipher(ctx, key)
   // The device record was sealed with the old key (or none): write it again at the next round.
-  ctx.core.state.lastHeartbeat = undefined
+  ctx.core.device.forgetHeartbeat()
 }
 
 /** Points the sync context at `key`'s cipher. */
@@ -110,7 +111,7 @@ export async function verifyPool(ctx: SyncContext, pool: PoolRecord): Promise<vo
     const sealed = await openJson<{ epochAt?: number; generation?: number }>(
       ctx,
       pool.names,
-      `pool:${pool.poolId}:${pool.epoch}`,
+      poolAad(pool.poolId, pool.epoch),
     )
     if (!sealed || sealed.epochAt !== pool.epochAt || (sealed.generation ?? 0) !== generation) {
       throw new CorruptBlobError(
@@ -129,5 +130,5 @@ export async function verifyPool(ctx: SyncContext, pool: PoolRecord): Promise<vo
       layout.pool,
     )
   }
-  state.poolGeneration = generation
+  ctx.core.device.acceptGeneration(generation)
 }

@@ -2,6 +2,7 @@
 import type * as Y from 'yjs'
 import type { BlobStore } from '../blob-store.ts'
 import type { LocalStore } from '../local-store.ts'
+import type { SyncWordsOverride } from './words.ts'
 
 /** Options of {@link SyncEngine.open}. */
 export interface SyncEngineOptions {
@@ -21,6 +22,11 @@ export interface SyncEngineOptions {
   passphrase?: string
   /** The pool folder inside the remote store. Default `'/y-dropbox'`. */
   root?: string
+  /**
+   * The sentences of the status, to replace any of the defaults (your app's
+   * tone, language or button labels); see `SyncWords`.
+   */
+  words?: SyncWordsOverride
   /** Builds the small summary `list()` returns for a document (date, title...). Must be JSON-serialisable. */
   summarize?: (doc: Y.Doc) => unknown
   /** Sync in the background (push after changes, watch or poll for remote ones). Default true. */
@@ -39,8 +45,18 @@ export interface SyncEngineOptions {
   compactAfterBytes?: number
   /** Target size of a snapshot shard before compression. Default 4 MiB. */
   shardBytes?: number
-  /** How long superseded logs, snapshots and epochs stay before deletion. Default 7 days. */
+  /**
+   * How long superseded logs, snapshots and epochs stay before deletion.
+   * Default 7 days; at least 1 hour, because a device whose listing of the
+   * folder lags behind may still need them.
+   */
   gcGraceMs?: number
+  /**
+   * Allows a `gcGraceMs` below 1 hour, for simulations and benchmarks that
+   * run their own clock. Never in an app: it lets garbage collection delete
+   * files other devices still need.
+   */
+  unsafeShortGcGrace?: boolean
   /** How often this device refreshes its `devices/<id>.json` while syncing. Default 10 min. */
   heartbeatMs?: number
   /** First and largest delay between retries of a failed round. Default 1 s and 60 s. */
@@ -53,9 +69,14 @@ export interface SyncEngineOptions {
   onError?: (error: unknown, context: string) => void
 }
 
+type OptionalOptions = 'summarize' | 'deviceName' | 'passphrase' | 'unsafeShortGcGrace' | 'words'
+
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<SyncEngineOptions, 'summarize' | 'deviceName' | 'passphrase'>> &
-  Pick<SyncEngineOptions, 'summarize' | 'deviceName' | 'passphrase'>
+export type ResolvedOptions = Required<Omit<SyncEngineOptions, OptionalOptions>> &
+  Pick<SyncEngineOptions, OptionalOptions>
+
+/** The shortest grace period garbage collection accepts (see `gcGraceMs`). */
+export const MIN_GC_GRACE_MS = 3600_000
 
 /** Fills in defaults and checks ranges. */
 export function resolveOptions(options: SyncEngineOptions): ResolvedOptions {
@@ -85,6 +106,13 @@ export function resolveOptions(options: SyncEngineOptions): ResolvedOptions {
     if (!(resolved[key] >= 0)) throw new RangeError(`y-dropbox: ${key} must be a number ≥ 0`)
   }
   if (!(resolved.downloadConcurrency >= 1)) throw new RangeError('y-dropbox: downloadConcurrency must be ≥ 1')
+  if (resolved.gcGraceMs < MIN_GC_GRACE_MS && !resolved.unsafeShortGcGrace) {
+    throw new RangeError(
+      `y-dropbox: gcGraceMs must be at least ${MIN_GC_GRACE_MS} ms (1 hour), got ${resolved.gcGraceMs}: a shorter ` +
+        'grace lets garbage collection delete files that a device whose listing lags behind still needs ' +
+        '(simulations with their own clock may pass unsafeShortGcGrace: true)',
+    )
+  }
   return resolved
 }
 

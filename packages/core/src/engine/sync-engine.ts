@@ -1,33 +1,28 @@
 /**
  * `SyncEngine`: a collection of Yjs documents kept in sync across devices
- * through a shared `BlobStore`. This file holds the public API, the status
- * and the background loop; the steps live beside it (push, pull, snapshot,
- * maintenance, lifecycle).
+ * through a shared `BlobStore`. This file is the public API; the work is
+ * done beside it (see docs/ARCHITECTURE.md): rounds in `round.ts`, the
+ * background loop in `sync-loop.ts`, the status in `status-reporter.ts`.
  */
 import type * as Y from 'yjs'
-import { CorruptBlobError, NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
-import type { PoolRecord } from '../remote/records.ts'
+import { NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
+import type { LocalStoreClaim } from '../local-store.ts'
 import { RemoteView } from '../remote/remote-view.ts'
+import * as backups from './backups.ts'
 import type { SyncContext } from './context.ts'
 import { EngineCore } from './core.ts'
-import { ensureKey, loadKey, setCipher, useKey, verifyPool } from './encryption.ts'
+import { loadKey, setCipher, useKey } from './encryption.ts'
 import type { SyncEngineEvents } from './events.ts'
 import * as lifecycle from './lifecycle.ts'
-import {
-  collectGarbage,
-  compact,
-  type PoolDevice,
-  readDevices,
-  refreshSummaries,
-  uncompacted,
-  writeDeviceRecord,
-} from './maintenance.ts'
-import { Mutex } from './mutex.ts'
+import { announceOff, collectGarbage, compact, type PoolDevice, readDevices } from './maintenance.ts'
 import { type ResolvedOptions, resolveOptions, type SyncEngineOptions } from './options.ts'
-import { pull } from './pull.ts'
-import { loadOutbox, seal, uploadOutbox } from './push.ts'
-import { changes, describeFailure, idleMessage, SyncState, type SyncStatus } from './status.ts'
+import { openPool } from './pool-check.ts'
+import { loadOutbox } from './push.ts'
+import { Rounds } from './round.ts'
+import type { StatusReason, SyncStatus } from './status.ts'
+import { StatusReporter } from './status-reporter.ts'
 import { SyncLoop } from './sync-loop.ts'
+import { mergeWords } from './words.ts'
 
 /** What `list()` returns for each document. */
 export interface DocInfo {
@@ -43,67 +38,76 @@ export class SyncEngine {
   readonly #core: EngineCore
   readonly #ctx: SyncContext
   readonly #options: ResolvedOptions
-  readonly #rounds = new Mutex()
-  #status: SyncStatus
+  readonly #status: StatusReporter
+  readonly #rounds: Rounds
   readonly #loop: SyncLoop
-  /** Garbage collection runs at most hourly, and not in the first round (a bootstrap need not pay for it). */
-  #lastGc: number
-  readonly #notices = new Set<string>()
-  #moreWork = false
   #closed = false
+  #claim: LocalStoreClaim | undefined
 
   private constructor(core: EngineCore, options: ResolvedOptions) {
     this.#core = core
     this.#options = options
-    this.#lastGc = options.now()
+    this.#status = new StatusReporter({
+      events: core.events,
+      words: mergeWords(options.words),
+      service: options.remote.serviceName ?? 'cloud storage',
+      pending: () => core.pendingCount,
+      state: () => core.state,
+    })
     this.#ctx = {
       core,
       remote: options.remote,
       view: new RemoteView(options.remote, core.layout),
-      progress: (progress) => this.#setStatus({ progress }),
-      notice: (message) => {
-        this.#notices.add(message)
-        this.#setStatus({ message })
-      },
+      progress: (step, done, total) => this.#status.progress(step, done, total),
+      note: (note) => this.#status.note(note),
       quarantined: (path, error) => {
-        const why = error instanceof Error ? error.message.replace(/^y-dropbox: /, '') : String(error)
         options.onError(error, `skipped a damaged sync file ${path}`)
-        this.#setStatus({ message: `Skipped a damaged sync file (${why}); syncing goes on.` })
+        this.#status.note({
+          kind: 'damaged-file',
+          detail: error instanceof Error ? error.message : String(error),
+        })
       },
     }
-    this.#status = { state: SyncState.inactive, message: 'Sync is off on this device', pending: 0 }
+    this.#rounds = new Rounds(this.#ctx, options, this.#status)
     this.#loop = new SyncLoop(
       {
-        round: () => this.#guard(() => this.#round()),
-        active: () => this.#core.state.active && !this.#closed,
+        round: () => this.#guard(() => this.#rounds.run()),
+        active: () => core.state.active && !this.#closed,
         cursor: () => this.#ctx.view.cursor,
-        moreWork: () => this.#moreWork,
+        moreWork: () => this.#rounds.moreWork,
       },
       options.remote,
       options,
     )
     core.onLocalChange = () => {
-      if (this.#status.state === SyncState.idle) this.#restStatus()
-      else this.#setStatus({})
-      if (this.#core.state.active) this.#loop.schedulePush()
+      this.#status.refresh()
+      if (core.state.active) this.#loop.schedulePush()
     }
   }
 
   /** Opens the engine on a device's LocalStore; resumes syncing if it was active. */
   static async open(options: SyncEngineOptions): Promise<SyncEngine> {
     const resolved = resolveOptions(options)
-    const core = await EngineCore.load(resolved.local, resolved)
-    const engine = new SyncEngine(core, resolved)
-    setCipher(engine.#ctx, await loadKey(core))
-    await loadOutbox(engine.#ctx)
-    engine.#restStatus()
-    if (core.state.active) engine.#startLoop()
-    return engine
+    // One engine per store: a second one (another tab) would overwrite this one's unsent changes.
+    const claim = await resolved.local.claim?.()
+    try {
+      const core = await EngineCore.load(resolved.local, resolved)
+      const engine = new SyncEngine(core, resolved)
+      engine.#claim = claim
+      setCipher(engine.#ctx, await loadKey(core))
+      await loadOutbox(engine.#ctx)
+      engine.#status.rest()
+      engine.#startLoop()
+      return engine
+    } catch (error) {
+      await claim?.release()
+      throw error
+    }
   }
 
   /** The current status. */
   get status(): SyncStatus {
-    return this.#status
+    return this.#status.current
   }
 
   /** This device's id in the pool (changes if a clone of this device is detected). */
@@ -122,6 +126,11 @@ export class SyncEngine {
     return this.#core.state.deviceName
   }
 
+  /** True when the pool this device syncs with is end-to-end encrypted. */
+  get encrypted(): boolean {
+    return this.#ctx.key !== undefined
+  }
+
   /** Subscribes to an event. */
   on<K extends keyof SyncEngineEvents>(name: K, listener: SyncEngineEvents[K]): void {
     this.#core.events.on(name, listener)
@@ -135,10 +144,24 @@ export class SyncEngine {
   /**
    * The live document `id`, created if it does not exist. Edits are captured,
    * stored and pushed automatically; remote changes are applied to it. Call
-   * `doc.destroy()` to release it.
+   * `doc.destroy()` to release it. After a master download replaced it, the
+   * `replaced` event hands over its successor.
    */
   doc(id: string): Promise<Y.Doc> {
     return this.#core.doc(id)
+  }
+
+  /**
+   * Adopts the app's own `doc` (the one its editor binding uses) as entry
+   * `id`. Resolves once the stored state of `id` is merged into it; what the
+   * doc held before is kept and synced like any edit. From then on its edits
+   * are saved and synced, remote changes are applied into it, and `doc(id)`
+   * returns it. A new `id` creates the entry. Rejects, changing nothing, when
+   * `id` is already open as another doc. Any `gc` setting works; the root
+   * name `y-dropbox` is the engine's (it holds the deleted flag).
+   */
+  attach(id: string, doc: Y.Doc): Promise<void> {
+    return this.#core.attach(id, doc)
   }
 
   /** Every document known here, without loading any. */
@@ -167,29 +190,20 @@ export class SyncEngine {
    * database when there is none, otherwise joins it, merging local documents in.
    * `passphrase` (or the `passphrase` option) encrypts a pool this device
    * creates, and unlocks an encrypted pool it joins; a wrong one is refused
-   * with `PassphraseError` before anything is written.
+   * with `PassphraseError` before anything is written. The derived key is kept,
+   * the passphrase is not.
    */
   async activate(options: { passphrase?: string } = {}): Promise<'created' | 'joined'> {
-    const previous = this.#options.passphrase
-    if (options.passphrase !== undefined) this.#options.passphrase = options.passphrase
+    this.#assertOpen()
     await this.#core.flush()
-    this.#setStatus({ state: SyncState.syncing, message: 'Activating sync…' })
-    let activation: lifecycle.Activation
-    try {
-      activation = await this.#guard(() => this.#rounds.run(() => lifecycle.activatePool(this.#ctx)))
-    } catch (error) {
-      // A refused activation leaves sync off.
-      if (!this.#core.state.active)
-        this.#setStatus({ state: SyncState.inactive, action: this.#status.action })
-      throw error
-    } finally {
-      // The derived key is kept; the passphrase itself is not (nor a refused one).
-      this.#options.passphrase = previous
-    }
-    const { outcome, current } = activation
-    await this.#guard(() => this.#round(current))
+    this.#status.working('activating')
+    const passphrase = options.passphrase ?? this.#options.passphrase
+    const activation = await this.#guard(() =>
+      this.#rounds.exclusive(() => lifecycle.activatePool(this.#ctx, passphrase)),
+    )
+    await this.#guard(() => this.#rounds.run(activation.current))
     this.#startLoop()
-    return outcome
+    return activation.outcome
   }
 
   /**
@@ -199,7 +213,7 @@ export class SyncEngine {
   async syncNow(): Promise<void> {
     this.#assertActive()
     await this.#core.flush()
-    await this.#guard(() => this.#round())
+    await this.#guard(() => this.#rounds.run())
   }
 
   /**
@@ -211,40 +225,26 @@ export class SyncEngine {
   async downloadMaster(): Promise<string> {
     this.#assertActive(true)
     await this.#core.flush()
-    this.#setStatus({ state: SyncState.syncing, message: 'Downloading the master database…' })
-    const backup = await this.#guard(() => this.#rounds.run(() => lifecycle.downloadMaster(this.#ctx)))
-    await this.#guard(() => this.#round())
-    const ids = this.list().map((d) => d.id)
-    this.#core.events.emit('docs', [{ added: ids, changed: [], deleted: [], origin: 'reset' }])
-    this.#startLoop()
+    this.#status.working('downloading-master')
+    const passphrase = this.#options.passphrase
+    const { backup, replaced } = await this.#guard(() =>
+      this.#rounds.exclusive(() => lifecycle.downloadMaster(this.#ctx, passphrase)),
+    )
+    try {
+      await this.#guard(() => this.#rounds.run())
+    } finally {
+      // Whether or not the round after it went through, the database was replaced.
+      const ids = this.list().map((d) => d.id)
+      this.#core.events.emit('docs', [{ added: ids, changed: [], deleted: [], origin: 'reset' }])
+      await this.#core.reopen(replaced)
+      this.#startLoop()
+    }
     return backup
   }
 
   /** Makes this device's database the new master: other devices are offered to download it. */
   async uploadMaster(): Promise<void> {
-    this.#assertActive(true)
-    await this.#core.flush()
-    await this.#assertWhole()
-    this.#setStatus({ state: SyncState.syncing, message: 'Uploading the master database…' })
-    await this.#guard(() => this.#rounds.run(() => lifecycle.uploadMaster(this.#ctx)))
-    await this.syncNow()
-    this.#startLoop()
-  }
-
-  /**
-   * Gives this device the passphrase of an encrypted pool (when it joined
-   * without one, or after another device changed it). Throws `PassphraseError`
-   * when it is wrong; nothing is written then.
-   */
-  async unlock(passphrase: string): Promise<void> {
-    const current = await this.#guard(() => lifecycle.readPool(this.#ctx))
-    if (!current)
-      throw new PoolDeletedError('there is no sync data in Dropbox to unlock; activate sync first')
-    await this.#guard(() => ensureKey(this.#ctx, current.pool, passphrase, true))
-    this.#restStatus()
-    this.#startLoop()
-    // A loop waiting out a backoff after passphrase failures goes on at once.
-    this.#loop.wake()
+    await this.#newMaster('uploading-master')
   }
 
   /**
@@ -253,62 +253,58 @@ export class SyncEngine {
    * devices are asked for the new passphrase, then to download the master.
    */
   async changePassphrase(newPassphrase: string): Promise<void> {
-    this.#assertActive(true)
-    await this.#core.flush()
-    await this.#assertWhole()
-    this.#setStatus({ state: SyncState.syncing, message: 'Re-encrypting the sync data…' })
-    await this.#guard(() => this.#rounds.run(() => lifecycle.uploadMaster(this.#ctx, newPassphrase)))
-    await this.syncNow()
+    await this.#newMaster('re-encrypting', newPassphrase)
+  }
+
+  /**
+   * Gives this device the passphrase of an encrypted pool (when it joined
+   * without one, or after another device changed it). Throws `PassphraseError`
+   * when it is wrong; nothing is written then.
+   */
+  async unlock(passphrase: string): Promise<void> {
+    this.#assertOpen()
+    const current = await this.#guard(() => openPool(this.#ctx, passphrase, true))
+    if (!current) throw new PoolDeletedError('there is no sync data to unlock; activate sync first')
+    this.#status.rest()
     this.#startLoop()
+    // A loop waiting out a backoff after passphrase failures goes on at once.
+    this.#loop.wake()
   }
 
-  /** True when the pool this device syncs with is end-to-end encrypted. */
-  get encrypted(): boolean {
-    return this.#ctx.key !== undefined
-  }
-
-  /** Stops syncing on this device; its data stays, other devices go on. */
+  /**
+   * Stops syncing on this device; its data stays, other devices go on. Its
+   * device record says it is off, when the remote can be reached now.
+   */
   async deactivate(): Promise<void> {
     await this.#loop.stop()
     await this.#core.flush()
     await this.#core.lock.run(async () => {
-      this.#core.state.active = false
+      this.#core.device.deactivate()
       await this.#core.saveState()
     })
-    this.#setStatus({ state: SyncState.inactive, message: 'Sync is off on this device', progress: undefined })
+    this.#status.rest()
+    await this.#rounds
+      .exclusive(() => announceOff(this.#ctx, this.#options.passphrase))
+      .catch((error) => this.#options.onError(error, 'telling the pool that sync is off here'))
   }
 
   /** Stops syncing here and deletes the whole pool from the remote; other devices stop at their next contact. */
   async deleteAllSyncData(): Promise<void> {
     await this.#loop.stop()
     await this.#core.flush()
-    await this.#guard(() => this.#rounds.run(() => lifecycle.deletePool(this.#ctx)))
+    await this.#guard(() => this.#rounds.exclusive(() => lifecycle.deletePool(this.#ctx)))
     await this.#core.lock.run(async () => {
-      const { state } = this.#core
-      Object.assign(state, {
-        active: false,
-        nextSeq: 1,
-        coverage: {},
-        quarantine: {},
-        snapshotApplied: false,
-      })
-      delete state.poolId
-      delete state.epoch
-      delete state.needsMaster
-      delete state.poolGeneration
+      this.#core.device.forgetPool()
       await this.#core.saveState()
     })
     // The pool and its key are gone: a new pool decides afresh whether it is encrypted.
     await useKey(this.#ctx, undefined)
-    this.#setStatus({
-      state: SyncState.inactive,
-      message: 'Sync is off. All sync data was deleted from Dropbox.',
-    })
+    this.#status.rest()
   }
 
   /** The devices of the pool with their last-seen times, most recent first. */
   async devices(): Promise<PoolDevice[]> {
-    return this.#ctx.remote ? readDevices(this.#ctx) : []
+    return readDevices(this.#ctx)
   }
 
   /** Renames this device; other devices see the new name after its next sync. */
@@ -317,35 +313,56 @@ export class SyncEngine {
     if (trimmed.length === 0 || trimmed.length > 100)
       throw new RangeError('y-dropbox: a device name needs 1 to 100 characters')
     await this.#core.lock.run(async () => {
-      this.#core.state.deviceName = trimmed
-      this.#core.state.lastHeartbeat = undefined
+      this.#core.device.rename(trimmed)
       await this.#core.saveState()
     })
   }
 
   /** Names of the local backups taken before master downloads, newest first. */
   backups(): Promise<string[]> {
-    return lifecycle.listBackups(this.#ctx)
+    return backups.listBackups(this.#core)
   }
 
-  /** Merges a backup back into the database (its documents then sync like edits). Returns the document count. */
-  restoreBackup(name: string): Promise<number> {
-    return lifecycle.restoreBackup(this.#ctx, name)
+  /** When and why a backup was taken, and which of its entries held changes never uploaded. */
+  backupInfo(name: string): Promise<backups.BackupInfo> {
+    return backups.backupInfo(this.#core, name)
+  }
+
+  /** The entries of a backup (id, summary, deleted, unsent), without loading documents. */
+  backupEntries(name: string): Promise<backups.BackupEntry[]> {
+    return backups.backupEntries(this.#core, name)
+  }
+
+  /** One entry of a backup as a detached Y.Doc (not synced), to look into before restoring. */
+  backupDoc(name: string, id: string): Promise<Y.Doc | undefined> {
+    return backups.backupDoc(this.#core, name, id)
+  }
+
+  /**
+   * Merges a backup (or only the entries `ids`) back into the database; they
+   * then sync like edits. Returns how many entries were merged.
+   */
+  restoreBackup(name: string, ids?: readonly string[]): Promise<number> {
+    return backups.restoreBackup(this.#core, name, ids)
   }
 
   /** Compacts the current epoch into a snapshot now, if this device's state allows. Returns whether it did. */
   async compact(): Promise<boolean> {
     this.#assertActive()
-    return this.#guard(() => this.#rounds.run(async () => (await compact(this.#ctx)) !== undefined))
+    return this.#guard(() =>
+      this.#rounds.exclusive(
+        async () => (await this.#currentEpoch()) && (await compact(this.#ctx)) !== undefined,
+      ),
+    )
   }
 
   /** Deletes superseded files older than the grace period now. Returns how many. */
   async collectGarbage(): Promise<number> {
     this.#assertActive()
     return this.#guard(() =>
-      this.#rounds.run(async () => {
-        const current = await lifecycle.readPool(this.#ctx)
-        if (!current) return 0
+      this.#rounds.exclusive(async () => {
+        const current = await openPool(this.#ctx, this.#options.passphrase)
+        if (!current || current.pool.poolId !== this.#core.state.poolId) return 0
         await this.#ctx.view.refresh()
         return collectGarbage(this.#ctx, current.pool)
       }),
@@ -357,158 +374,40 @@ export class SyncEngine {
     if (this.#closed) return
     this.#closed = true
     await this.#loop.stop()
-    await this.#core.close()
+    try {
+      await this.#core.close()
+    } finally {
+      await this.#claim?.release()
+    }
   }
 
   // ---- internals -------------------------------------------------------------
 
-  /** One sync round: verify the pool, push, pull, upkeep. */
-  async #round(verified?: { pool: PoolRecord; rev: string }): Promise<void> {
-    await this.#rounds.run(async () => {
-      const { state } = this.#core
-      if (!state.active) return
-      this.#notices.clear()
-      const pending = this.#core.pendingCount
-      this.#setStatus({
-        state: SyncState.syncing,
-        message: pending > 0 ? `Uploading ${changes(pending)}…` : 'Checking for changes…',
-      })
-      // Both are reads: one round trip, not two. Nothing is written before the pool is verified.
-      const [read, listed] = await Promise.allSettled([
-        verified ?? lifecycle.readPool(this.#ctx),
-        this.#ctx.view.refresh(),
-      ])
-      if (read.status === 'rejected') throw read.reason
-      const current = read.value
-      if (listed.status === 'rejected') throw listed.reason
-      const { view } = this.#ctx
-      const damaged = (why: string) =>
-        new CorruptBlobError(
-          `pool.json ${why}: it was altered; sync stopped to protect your data`,
-          this.#core.layout.pool,
-        )
-      if (current && current.pool.poolId !== state.poolId && view.epochs.has(state.epoch!)) {
-        // A real deletion removes this pool's files before anyone creates a new pool.
-        throw damaged("names another pool while this pool's files are still there")
-      }
-      if (!current || current.pool.poolId !== state.poolId) {
-        await this.#poolGone()
-        throw new PoolDeletedError(this.#core.state.stoppedReason ?? 'the sync data was deleted')
-      }
-      await ensureKey(this.#ctx, current.pool, this.#options.passphrase)
-      await verifyPool(this.#ctx, current.pool)
-      if (current.pool.epoch !== state.epoch) {
-        await this.#newEpoch(current.pool)
-        throw new NeedsMasterError(this.#status.message)
-      }
-      await seal(this.#ctx)
-      await uploadOutbox(this.#ctx)
-      await pull(this.#ctx)
-      if (state.snapshotApplied) delete state.catchingUp
-      await this.#upkeep(current.pool)
-      // Watch from after our own writes, or the next wait wakes at once for them.
-      if (this.#ctx.view.wroteSinceRefresh) await this.#ctx.view.refresh()
-      // pool.json changed after we read it (the listing ran beside the read): the watch
-      // cursor is already past that change, so look again now rather than at the next poll.
-      this.#moreWork = (this.#ctx.view.pool?.rev ?? '') !== current.rev
-      state.lastSyncAt = this.#options.now()
-      await this.#core.lock.run(() => this.#core.saveState())
-      this.#restStatus()
-    })
+  /** Upload Master or Change Passphrase: this device's database becomes a new epoch. */
+  async #newMaster(reason: StatusReason, newPassphrase?: string): Promise<void> {
+    this.#assertActive(true)
+    await this.#core.flush()
+    await this.#assertWhole()
+    this.#status.working(reason)
+    const passphrase = this.#options.passphrase
+    await this.#guard(() =>
+      this.#rounds.exclusive(() => lifecycle.uploadMaster(this.#ctx, passphrase, newPassphrase)),
+    )
+    await this.syncNow()
+    this.#startLoop()
   }
 
-  async #upkeep(pool: PoolRecord): Promise<void> {
-    const { state } = this.#core
-    const now = this.#options.now()
-    if (state.lastHeartbeat === undefined || now - state.lastHeartbeat >= this.#options.heartbeatMs) {
-      await writeDeviceRecord(this.#ctx)
-    }
-    const backlog = await uncompacted(this.#ctx)
-    if (
-      backlog.files >= this.#options.compactAfterFiles ||
-      backlog.bytes >= this.#options.compactAfterBytes
-    ) {
-      await compact(this.#ctx)
-    }
-    await refreshSummaries(this.#ctx)
-    if (now - this.#lastGc >= Math.min(3600_000, this.#options.gcGraceMs)) {
-      this.#lastGc = now
-      await collectGarbage(this.#ctx, pool)
-    }
-  }
-
-  async #poolGone(): Promise<void> {
-    await this.#core.lock.run(async () => {
-      const { state } = this.#core
-      state.active = false
-      state.stoppedReason =
-        'Sync was turned off: the sync data in Dropbox was deleted (from another device, or in Dropbox). ' +
-        'Your diary stays on this device; activate sync to start again.'
-      await this.#core.saveState()
-    })
-    this.#restStatus()
-    // A batch uploaded between our last check and the deletion would linger in the deleted
-    // folder (Dropbox has no write conditional on another file): take back what we wrote.
-    await lifecycle
-      .removeOwnFiles(this.#ctx)
-      .catch((error) => this.#options.onError(error, 'cleaning up after the pool was deleted'))
-  }
-
-  async #newEpoch(pool: PoolRecord): Promise<void> {
-    const { state } = this.#core
-    if (state.needsMaster?.epoch !== pool.epoch) {
-      const { epochBy } = await lifecycle.poolAuthors(this.#ctx, pool)
-      state.needsMaster = { epoch: pool.epoch, by: epochBy, at: pool.epochAt }
-      await this.#core.lock.run(() => this.#core.saveState())
-    }
-    this.#restStatus()
+  /** True when the pool is still the one this device syncs, in its epoch (and the listing is fresh). */
+  async #currentEpoch(): Promise<boolean> {
+    const current = await openPool(this.#ctx, this.#options.passphrase)
+    const { poolId, epoch } = this.#core.state
+    if (!current || current.pool.poolId !== poolId || current.pool.epoch !== epoch) return false
+    await this.#ctx.view.refresh()
+    return true
   }
 
   #startLoop(): void {
     if (this.#options.autoSync && !this.#closed && this.#core.state.active) this.#loop.start()
-  }
-
-  /** Sets the status for when nothing is running. */
-  #restStatus(): void {
-    const { state } = this.#core
-    const pending = this.#core.pendingCount
-    if (!state.active) {
-      this.#setStatus({
-        state: SyncState.inactive,
-        message: state.stoppedReason ?? 'Sync is off on this device',
-        progress: undefined,
-      })
-    } else if (state.needsMaster) {
-      const when = new Date(state.needsMaster.at).toLocaleString()
-      const keep = pending > 0 ? ` Your ${changes(pending)} not yet uploaded stay on this device.` : ''
-      this.#setStatus({
-        state: SyncState.needsMaster,
-        message: `A new master database was uploaded from ${state.needsMaster.by} on ${when}. Download Master DB to Device to continue syncing.${keep}`,
-        progress: undefined,
-        action: 'download-master',
-      })
-    } else {
-      // What a round had to leave aside stays in view until a round goes without it.
-      const skipped = Object.keys(state.quarantine).length
-      const notes = [...this.#notices]
-      if (skipped > 0)
-        notes.push(`${skipped} damaged sync ${skipped === 1 ? 'file was' : 'files were'} skipped.`)
-      const message = notes.length > 0 ? `${idleMessage(pending)}. ${notes.join(' ')}` : idleMessage(pending)
-      this.#setStatus({ state: SyncState.idle, message, progress: undefined })
-    }
-  }
-
-  #setStatus(change: Partial<SyncStatus>): void {
-    const next: SyncStatus = { ...this.#status, ...change, pending: this.#core.pendingCount }
-    const last = this.#core.state.lastSyncAt
-    if (last !== undefined) next.lastSyncAt = last
-    if (next.progress === undefined) delete next.progress
-    // An action belongs to the state and message that asked for it.
-    const moved = change.state !== undefined || change.message !== undefined
-    if (next.action === undefined || (moved && !('action' in change))) delete next.action
-    if (JSON.stringify(next) === JSON.stringify(this.#status)) return
-    this.#status = next
-    this.#core.events.emit('status', [next])
   }
 
   /** Runs `task`; on failure sets the status from the error and rethrows it. */
@@ -516,10 +415,10 @@ export class SyncEngine {
     try {
       return await task()
     } catch (error) {
-      // These two set their own status on the way out.
-      if (!(error instanceof NeedsMasterError || error instanceof PoolDeletedError)) {
-        this.#setStatus({ ...describeFailure(error, this.#core.pendingCount), progress: undefined })
-      }
+      // These two set their own status on the way out; a refused activation leaves sync off.
+      if (error instanceof NeedsMasterError || error instanceof PoolDeletedError) this.#status.rest()
+      else if (!this.#core.state.active) this.#status.failed(error, true)
+      else this.#status.failed(error)
       throw error
     }
   }
@@ -531,7 +430,7 @@ export class SyncEngine {
   async #assertWhole(): Promise<void> {
     const whole = () => this.#core.state.snapshotApplied && !this.#core.state.catchingUp
     if (whole()) return
-    await this.#guard(() => this.#round())
+    await this.#guard(() => this.#rounds.run())
     if (!whole()) {
       throw new YDropboxError(
         "this device's database is incomplete (a master download did not finish); synchronize first, then try again",
@@ -539,12 +438,18 @@ export class SyncEngine {
     }
   }
 
-  #assertActive(allowNeedsMaster = false): void {
+  #assertOpen(): void {
     if (this.#closed) throw new YDropboxError('this engine is closed; open a new one with SyncEngine.open()')
+  }
+
+  #assertActive(allowNeedsMaster = false): void {
+    this.#assertOpen()
     const { state } = this.#core
     if (!state.active) {
       throw new YDropboxError(
-        state.stoppedReason ?? 'sync is not active on this device; call activate() first',
+        state.stoppedReason === undefined
+          ? 'sync is not active on this device; call activate() first'
+          : `sync stopped (${state.stoppedReason}): ${this.#status.current.message}`,
       )
     }
     if (state.needsMaster && !allowNeedsMaster) {

@@ -5,7 +5,7 @@
  * other sequence is an array.
  */
 import * as Y from 'yjs'
-import { META_MAP } from '../engine/core.ts'
+import { META_MAP } from '../engine/origins.ts'
 
 /** The document's top-level types as JSON, leaving out the engine's own map (its deleted flag). */
 export function docToJson(update: Uint8Array): Record<string, unknown> {

@@ -11,7 +11,7 @@ import { PoolLayout } from '../remote/layout.ts'
 import { type PoolRecord, parsePool } from '../remote/records.ts'
 import type { EpochFiles } from '../remote/remote-view.ts'
 import { type PoolProblem, problem } from './problems.ts'
-import { openSealed, poolNamesAad } from './sealed.ts'
+import { openSealed, poolAad } from './sealed.ts'
 
 /** Where the pool is and how to open it. */
 export interface OpenPoolOptions {
@@ -86,7 +86,7 @@ export async function openPool(store: BlobStore, options: OpenPoolOptions): Prom
       epochBy?: string
       epochAt?: number
       generation?: number
-    }>(cipher, pool.names, poolNamesAad(pool.poolId, pool.epoch))
+    }>(cipher, pool.names, poolAad(pool.poolId, pool.epoch))
     if (!names || names.epochAt !== pool.epochAt || (names.generation ?? 0) !== (pool.generation ?? 0)) {
       problems.push(
         problem(

@@ -13,7 +13,7 @@ import { encodeRecord, type PoolRecord } from '../remote/records.ts'
 import { mergedView } from './merged-view.ts'
 import { type OpenedPool, type OpenPoolOptions, openPool } from './open-pool.ts'
 import { PoolReader, type ReadOptions } from './reader.ts'
-import { poolNamesAad, sealValue } from './sealed.ts'
+import { poolAad, sealValue } from './sealed.ts'
 import { writeSnapshotFiles } from './snapshot-writer.ts'
 import { type VerifyReport, verifyPool } from './verify.ts'
 
@@ -170,7 +170,7 @@ async function freshMaster(opened: OpenedPool, options: RepairOptions, now: numb
       ...next,
       createdBy: '',
       epochBy: '',
-      names: await sealValue(cipher, names, poolNamesAad(pool.poolId, epoch)),
+      names: await sealValue(cipher, names, poolAad(pool.poolId, epoch)),
     }
   }
   try {

@@ -1,29 +1,11 @@
 /**
- * The sealed parts of a pool as devices seal them: associated data (wire
- * format, pinned by test/inspect/sealed.test.ts) and opening or sealing a
- * JSON value with the pool's cipher. Log batches and shards take their
- * associated data from the engine (`logAad`, `shardAad`); the engine builds
- * these three inline.
+ * The sealed parts of a pool as devices seal them: opening or sealing a JSON
+ * value with the pool's cipher, bound to the associated data of `format/aad.ts`.
  */
 import { fromBase64, toBase64 } from '../crypto/passphrase.ts'
 import type { BlobCipher } from '../format/cipher.ts'
 
-export { logAad, shardAad } from '../engine/context.ts'
-
-/** Associated data of a sealed snapshot manifest. */
-export function manifestAad(poolId: string, epoch: string, name: string): string {
-  return `manifest:${poolId}:${epoch}:${name}`
-}
-
-/** Associated data of a sealed device record. */
-export function deviceAad(poolId: string, deviceId: string): string {
-  return `device:${poolId}:${deviceId}`
-}
-
-/** Associated data of the sealed `names` field of `pool.json`. */
-export function poolNamesAad(poolId: string, epoch: string): string {
-  return `pool:${poolId}:${epoch}`
-}
+export { deviceAad, logAad, manifestAad, poolAad, shardAad } from '../format/aad.ts'
 
 /** Opens a sealed JSON value; undefined when it is not a string or does not open (wrong key, altered). */
 export async function openSealed<T>(

@@ -12,7 +12,8 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CorruptBlobError, YDropboxError } from '../errors.ts'
-import type { LocalStore, LocalWrite } from '../local-store.ts'
+import type { LocalStore, LocalStoreClaim, LocalWrite } from '../local-store.ts'
+import { ClaimFlag } from './claim.ts'
 import { closedError } from './closed.ts'
 import {
   checkHeader,
@@ -71,6 +72,7 @@ export class FsLocalStore implements LocalStore {
   readonly recovery: FsLocalStoreRecovery
   readonly #options: FsLocalStoreOptions
   readonly #lock: ProcessLock
+  readonly #claims = new ClaimFlag()
   readonly #index = new Map<string, ValueRef>()
   #sorted: string[] | undefined
   #file: LogFile
@@ -185,6 +187,15 @@ export class FsLocalStore implements LocalStore {
       this.#apply(encoded.entries, start)
       await this.#compactIfWorthIt()
     })
+  }
+
+  /**
+   * {@inheritDoc LocalStore.claim}
+   * Other processes are kept out by the folder's lock, taken at `open`.
+   */
+  async claim(): Promise<LocalStoreClaim> {
+    this.#check('claim')
+    return this.#claims.take(`the local store in ${this.dir}`)
   }
 
   /** Rewrites the live entries to a new file now, whatever the garbage. */

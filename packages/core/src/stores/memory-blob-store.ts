@@ -131,7 +131,7 @@ export class MemoryBlobStore implements BlobStore {
   /** {@inheritDoc BlobStore.put} */
   async put(path: string, data: Uint8Array, mode: PutMode): Promise<BlobMeta> {
     const p = normalizePath(path)
-    await this.#enter('put')
+    await this.#enter('put', [p])
     const copy = data.slice()
     this.#stats.bytesUp += copy.length
     this.#state.stats.bytesUp += copy.length
@@ -144,7 +144,7 @@ export class MemoryBlobStore implements BlobStore {
   /** {@inheritDoc BlobStore.get} */
   async get(path: string): Promise<{ data: Uint8Array; meta: BlobMeta } | undefined> {
     const p = normalizePath(path)
-    await this.#enter('get')
+    await this.#enter('get', [p])
     const file = this.#state.files.get(p)
     if (!file) return undefined
     this.#stats.bytesDown += file.data.length
@@ -155,7 +155,7 @@ export class MemoryBlobStore implements BlobStore {
   /** {@inheritDoc BlobStore.list} */
   async list(prefix: string, cursor?: string): Promise<{ entries: BlobMeta[]; cursor: string }> {
     const p = normalizePrefix(prefix)
-    await this.#enter('list')
+    await this.#enter('list', [p])
     this.#advanceVisibility()
     let entries: BlobMeta[]
     let position = this.#visible
@@ -182,7 +182,7 @@ export class MemoryBlobStore implements BlobStore {
   /** {@inheritDoc BlobStore.delete} */
   async delete(paths: string[]): Promise<void> {
     const normalized = paths.map(normalizePath)
-    await this.#enter('delete')
+    await this.#enter('delete', normalized)
     this.#state.remove(normalized)
     this.#afterWrite('delete')
   }
@@ -215,12 +215,12 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   /** Counts the call, waits the latency and throws any fault met before the call runs. */
-  async #enter(method: BlobStoreMethod): Promise<void> {
+  async #enter(method: BlobStoreMethod, paths: string[] = []): Promise<void> {
     this.#stats.calls[method]++
     this.#state.stats.calls[method]++
     const ms = this.#dice.latency(this.#faults.latencyMs)
     if (ms > 0) await this.#sleep(ms)
-    this.#dice.before(this.#faults, method, () => this.#countFault())
+    this.#dice.before(this.#faults, method, () => this.#countFault(), paths)
   }
 
   /** Throws a lost-response failure after a write took effect, at `failAfterWriteRate`. */

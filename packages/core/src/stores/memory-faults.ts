@@ -32,6 +32,11 @@ export interface MemoryFaults {
   duplicateRate: number
   /** When true every call throws `TransientError` (no network). */
   offline: boolean
+  /**
+   * Calls on a path that matches (for `list` and `watch`, the folder) throw
+   * `TransientError`: an outage of one kind of file, e.g. `/\/devices\//`.
+   */
+  failPaths?: RegExp | undefined
 }
 
 /** The calls a blob store counts. */
@@ -95,10 +100,15 @@ export class FaultDice {
    * Throws the fault a call meets before it runs, if any: offline first, then
    * a rate limit, then a plain failure. `onFault` is called before throwing.
    */
-  before(faults: MemoryFaults, method: BlobStoreMethod, onFault: () => void): void {
+  before(faults: MemoryFaults, method: BlobStoreMethod, onFault: () => void, paths: string[] = []): void {
     if (faults.offline) {
       onFault()
       throw new TransientError(`offline: the ${method} call could not reach the store; it will retry later`)
+    }
+    const failing = faults.failPaths
+    if (failing && paths.some((path) => failing.test(path))) {
+      onFault()
+      throw new TransientError(`simulated failure of ${method} on ${paths.join(', ')}; retry later`)
     }
     if (this.roll(faults.rateLimitRate)) {
       onFault()

@@ -7,6 +7,7 @@ import type { LeaderParts } from '../tabs/tab-hub.ts'
 import type { DeviceCalls, DeviceState } from './device-api.ts'
 import { DeviceLeader } from './device-leader.ts'
 import { POOL_ROOT } from './pool-root.ts'
+import { diaryWords } from './words.ts'
 
 /** What the syncing tab serves, with the device operations typed. */
 export type DeviceParts = LeaderParts<DeviceState> & {
@@ -48,6 +49,7 @@ export async function openLeaderOn(
       pushDelayMs: profile.pushDelayMs,
       pollIntervalMs: profile.pollIntervalMs,
       platform: describePlatform(),
+      words: diaryWords,
       ...overrides,
     })
     if (engine.deviceName === ENGINE_DEFAULT_NAME) await engine.setDeviceName(profile.defaultName)

@@ -11,8 +11,6 @@ import type { DeviceState } from '../device/device-api.ts'
 
 /** How long "Up to date" stays after a sync (ms). */
 const OK_VISIBLE_MS = 4000
-/** The engine's message when sync is simply off (not worth a banner). */
-const OFF_MESSAGE = 'Sync is off on this device'
 
 /** What the banner shows. */
 export interface BannerView {
@@ -71,7 +69,7 @@ export function bannerFor(
         action: { label: 'Download Master DB to Device', run: () => go({ name: 'sync' }) },
       }
     case 'inactive':
-      return s.message === OFF_MESSAGE ? undefined : { kind: 'warn', text: s.message }
+      return s.reason === 'off' ? undefined : { kind: 'warn', text: s.message }
     case 'idle':
       return s.pending > 0 ? { kind: 'info', text: s.message } : { kind: 'ok', text: s.message }
   }
