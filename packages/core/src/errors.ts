@@ -114,8 +114,22 @@ export function isRetryable(error: unknown): error is TransientError | RateLimit
 /** Sync stopped because another device uploaded a new master database: download it to continue. */
 export class NeedsMasterError extends YDropboxError {}
 
+/** Options of a {@link PoolDeletedError}. */
+export interface PoolDeletedErrorOptions extends YDropboxErrorOptions {
+  /** A new pool was started in its place (activating joins it). */
+  replaced?: boolean
+}
+
 /** Sync stopped because the pool was deleted from the remote (Delete All Local & Remote Sync Data). */
-export class PoolDeletedError extends YDropboxError {}
+export class PoolDeletedError extends YDropboxError {
+  /** A new pool was started in its place (activating joins it). */
+  readonly replaced: boolean
+
+  constructor(message: string, options: PoolDeletedErrorOptions = {}) {
+    super(message, options)
+    this.replaced = options.replaced ?? false
+  }
+}
 
 /** The pool is encrypted and this device has no passphrase for it, or the passphrase is wrong. */
 export class PassphraseError extends YDropboxError {}

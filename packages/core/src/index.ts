@@ -9,6 +9,7 @@ export type { BlobMeta, BlobStore, PutMode } from './blob-store.ts'
 export { contentHash, toHex } from './content-hash.ts'
 export { type EncryptionParams, KDF_ITERATIONS } from './crypto/passphrase.ts'
 export type { BackupEntry, BackupInfo } from './engine/backups.ts'
+export { DocCollection, type DocInfo } from './engine/collection.ts'
 export type { DocsEvent, SyncEngineEvents } from './engine/events.ts'
 export type { PoolDevice } from './engine/maintenance.ts'
 export { MIN_GC_GRACE_MS, type SyncEngineOptions } from './engine/options.ts'
@@ -23,7 +24,7 @@ export {
   SyncState,
   type SyncStatus,
 } from './engine/status.ts'
-export { type DocInfo, SyncEngine } from './engine/sync-engine.ts'
+export { SyncEngine } from './engine/sync-engine.ts'
 export {
   changes,
   defaultWords,

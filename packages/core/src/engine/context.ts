@@ -2,9 +2,10 @@
 import type { BlobStore } from '../blob-store.ts'
 import type { PoolKey } from '../crypto/passphrase.ts'
 import type { BlobCipher } from '../format/cipher.ts'
-import type { RemoteView } from '../remote/remote-view.ts'
+import { RemoteView } from '../remote/remote-view.ts'
 import type { EngineCore } from './core.ts'
 import type { ProgressStep, StatusNote } from './status.ts'
+import type { StatusReporter } from './status-reporter.ts'
 
 /** The engine's remote half, handed to each sync step. */
 export interface SyncContext {
@@ -21,6 +22,21 @@ export interface SyncContext {
   note(note: StatusNote): void
   /** Reports a damaged remote file that was skipped. */
   quarantined(path: string, error: unknown): void
+}
+
+/** The context of one engine's steps, reporting through `status`. */
+export function createContext(core: EngineCore, remote: BlobStore, status: StatusReporter): SyncContext {
+  return {
+    core,
+    remote,
+    view: new RemoteView(remote, core.layout),
+    progress: (step, done, total) => status.progress(step, done, total),
+    note: (note) => status.note(note),
+    quarantined: (path, error) => {
+      core.options.onError(error, `skipped a damaged sync file ${path}`)
+      status.note({ kind: 'damaged-file', detail: error instanceof Error ? error.message : String(error) })
+    },
+  }
 }
 
 /** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */

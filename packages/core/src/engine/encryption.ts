@@ -57,7 +57,7 @@ export async function ensureKey(
   if (!wanted) {
     if (ctx.key) {
       throw new PassphraseError(
-        'the sync data in Dropbox is no longer encrypted, but this device encrypts it; sync stopped. ' +
+        'the sync data is no longer encrypted, but this device encrypts it; sync stopped. ' +
           'If that was not you, someone else changed it. To go on, delete all sync data and activate again',
       )
     }
@@ -68,7 +68,7 @@ export async function ensureKey(
     'the sync passphrase was changed on another device: enter the new passphrase to go on syncing'
   if (passphrase === undefined) {
     throw new PassphraseError(
-      ctx.key ? changed : 'the sync data in Dropbox is encrypted: enter its passphrase to sync this device',
+      ctx.key ? changed : 'the sync data is encrypted: enter its passphrase to sync this device',
     )
   }
   let key: PoolKey

@@ -1,5 +1,5 @@
 import { createEncryption } from '../crypto/passphrase.ts'
-import { ConflictError, PassphraseError, YDropboxError } from '../errors.ts'
+import { ConflictError, PassphraseError, PoolDeletedError, YDropboxError } from '../errors.ts'
 import { poolAad } from '../format/aad.ts'
 import { randomId } from '../ids.ts'
 import type { LocalWrite } from '../local-store.ts'
@@ -8,7 +8,7 @@ import { backupName, backupWritesLocked, keepLateEdit } from './backups.ts'
 import type { SyncContext } from './context.ts'
 import { openJson, sealJson, setCipher, useKey } from './encryption.ts'
 import { keys } from './local-state.ts'
-import { type CurrentPool, checkPool, openPool, readPool } from './pool-check.ts'
+import { type CurrentPool, checkPool, readPool } from './pool-check.ts'
 import { markAllPending } from './push.ts'
 import { applySnapshot, readAllDocsLocked, readNewestManifest, writeSnapshot } from './snapshot.ts'
 
@@ -77,7 +77,7 @@ async function join(
   const { pool } = current
   if (!pool.encryption && passphrase !== undefined) {
     throw new PassphraseError(
-      'the sync data in Dropbox is not encrypted, so a passphrase cannot be used to join it; ' +
+      'the sync data is not encrypted, so a passphrase cannot be used to join it; ' +
         'activate without one, or encrypt the pool from a device in it (change passphrase)',
     )
   }
@@ -113,10 +113,13 @@ export async function uploadMaster(
   newPassphrase?: string,
 ): Promise<void> {
   const { core } = ctx
-  const current = await openPool(ctx, passphrase)
+  const current = await readPool(ctx)
   if (!current || current.pool.poolId !== core.state.poolId) {
-    throw new YDropboxError('the sync data is gone; activate sync again to create it')
+    throw new PoolDeletedError('the sync data is gone; activate sync again to create it', {
+      replaced: current !== undefined,
+    })
   }
+  await checkPool(ctx, current, passphrase)
   const previousKey = ctx.key
   const encryption = newPassphrase === undefined ? undefined : await createEncryption(newPassphrase)
   if (encryption) setCipher(ctx, encryption.key)
@@ -162,10 +165,13 @@ export async function downloadMaster(
   passphrase: string | undefined,
 ): Promise<{ backup: string; replaced: string[] }> {
   const { core } = ctx
-  const current = await openPool(ctx, passphrase)
+  const current = await readPool(ctx)
   if (!current || current.pool.poolId !== core.state.poolId) {
-    throw new YDropboxError('there is no master database for this device any more; activate sync first')
+    throw new PoolDeletedError('there is no master database for this device any more; activate sync first', {
+      replaced: current !== undefined,
+    })
   }
+  await checkPool(ctx, current, passphrase)
   const { pool } = current
   const done = await core.lock.run(async () => {
     const backup = backupName(core.options.now())

@@ -4,14 +4,14 @@
  * (one mutex), and a round writes nothing into a pool or epoch it has not
  * verified in the same round.
  */
-import { AuthError, CorruptBlobError, NeedsMasterError, PoolDeletedError } from '../errors.ts'
+import { AuthError, CorruptBlobError, NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
 import * as lifecycle from './lifecycle.ts'
 import { collectGarbage, compact, refreshSummaries, uncompacted, writeDeviceRecord } from './maintenance.ts'
 import { Mutex } from './mutex.ts'
 import type { ResolvedOptions } from './options.ts'
-import { type CurrentPool, checkPool, readPool } from './pool-check.ts'
+import { type CurrentPool, checkPool, openPool, readPool } from './pool-check.ts'
 import { pull } from './pull.ts'
 import { packPending, uploadOutbox } from './push.ts'
 import type { Chore } from './status.ts'
@@ -82,21 +82,59 @@ export class Rounds {
     })
   }
 
+  /**
+   * A database that is not whole (a master download or a join that did not
+   * finish) must never become the master: a round finishes it, or this refuses.
+   */
+  async ensureWhole(): Promise<void> {
+    const { state } = this.ctx.core
+    const whole = () => state.snapshotApplied && !state.catchingUp
+    if (whole()) return
+    await this.run()
+    if (!whole()) {
+      throw new YDropboxError(
+        "this device's database is incomplete (a master download did not finish); synchronize first, then try again",
+      )
+    }
+  }
+
+  /** Compacts now (outside the background schedule), if the pool and this device's state allow. */
+  compactNow(): Promise<boolean> {
+    return this.exclusive(
+      async () => (await this.#inCurrentEpoch()) !== undefined && (await compact(this.ctx)) !== undefined,
+    )
+  }
+
+  /** Collects garbage now (outside the hourly schedule). Returns the number of files deleted. */
+  collectGarbageNow(): Promise<number> {
+    return this.exclusive(async () => {
+      const current = await this.#inCurrentEpoch()
+      return current ? collectGarbage(this.ctx, current.pool) : 0
+    })
+  }
+
+  /** The pool, when it is still the one and the epoch this device syncs (the listing then refreshed). */
+  async #inCurrentEpoch(): Promise<CurrentPool | undefined> {
+    const current = await openPool(this.ctx, this.options.passphrase)
+    const { poolId, epoch } = this.ctx.core.state
+    if (!current || current.pool.poolId !== poolId || current.pool.epoch !== epoch) return undefined
+    await this.ctx.view.refresh()
+    return current
+  }
+
   /** The pool this round may write into, or the reason it may not (thrown). */
   async #checkPool(current: CurrentPool | undefined): Promise<CurrentPool> {
-    const { core, view } = this.ctx
+    const { core } = this.ctx
     const { state } = core
-    if (current && current.pool.poolId !== state.poolId && view.epochs.has(state.epoch!)) {
-      // A real deletion removes this pool's files before anyone creates a new pool.
+    // A new pool always begins a new epoch: pool.json naming another pool in this device's
+    // epoch was altered (a flipped bit), not replaced.
+    if (current && current.pool.poolId !== state.poolId && current.pool.epoch === state.epoch) {
       throw new CorruptBlobError(
         "pool.json names another pool while this pool's files are still there: it was altered; sync stopped to protect your data",
         core.layout.pool,
       )
     }
-    if (!current || current.pool.poolId !== state.poolId) {
-      await this.#poolGone(current !== undefined)
-      throw new PoolDeletedError('the sync data this device used was deleted')
-    }
+    if (!current || current.pool.poolId !== state.poolId) throw await this.poolGone(current !== undefined)
     await checkPool(this.ctx, current, this.options.passphrase)
     if (current.pool.epoch !== state.epoch) {
       await this.#newEpoch(current.pool)
@@ -147,8 +185,11 @@ export class Rounds {
     }
   }
 
-  /** The pool is gone (deleted, or deleted and replaced by a new one): sync stops here. */
-  async #poolGone(replaced: boolean): Promise<void> {
+  /**
+   * The pool is gone (deleted, or deleted and replaced by a new one): sync
+   * stops here. Returns the error to throw.
+   */
+  async poolGone(replaced: boolean): Promise<PoolDeletedError> {
     const { core } = this.ctx
     await core.lock.run(async () => {
       core.device.stop(replaced ? 'pool-replaced' : 'pool-deleted')
@@ -157,9 +198,18 @@ export class Rounds {
     this.status.rest()
     // A batch uploaded between our last check and the deletion would linger in the deleted
     // folder (Dropbox has no write conditional on another file): take back what we wrote.
-    await lifecycle
-      .removeOwnFiles(this.ctx)
-      .catch((error) => this.options.onError(error, 'cleaning up after the pool was deleted'))
+    // Under a new pool, its garbage collection removes the old epoch after the grace period.
+    if (!replaced) {
+      await lifecycle
+        .removeOwnFiles(this.ctx)
+        .catch((error) => this.options.onError(error, 'cleaning up after the pool was deleted'))
+    }
+    return new PoolDeletedError(
+      replaced
+        ? 'the sync data this device used was deleted, and a new sync pool was started'
+        : 'the sync data this device used was deleted',
+      { replaced },
+    )
   }
 
   /** Another device started a newer epoch: wait for the user to download its master. */
