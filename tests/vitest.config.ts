@@ -8,5 +8,6 @@ export default defineProject({
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**', 'consumer/**'],
     testTimeout: 300_000,
+    hookTimeout: 300_000,
   },
 })

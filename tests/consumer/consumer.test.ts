@@ -5,9 +5,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
@@ -111,6 +112,22 @@ describe('an app outside the monorepo', () => {
       appMapInserted: true,
       name: 'ibuprofen',
     })
+  })
+
+  it('4b. runs `npx y-dropbox` (the command line) without tsx: --help, and a clear exit 2 where there is no pool', async () => {
+    expect(existsSync(join(app, 'node_modules', 'tsx'))).toBe(false)
+    const help = await runOk('npx', ['--no-install', 'y-dropbox', '--help'], { cwd: app })
+    expect(help.stdout).toContain('Usage: y-dropbox')
+    const empty = await mkdtemp(join(tmpdir(), 'y-dropbox-empty-'))
+    const status = await run(
+      'npx',
+      ['--no-install', 'y-dropbox', 'status', '--folder', empty, '--root', '/diary'],
+      {
+        cwd: app,
+      },
+    )
+    expect(status.code).toBe(2)
+    expect(status.stderr).toMatch(/no sync pool at \/diary/)
   })
 
   it('4. runs `npx y-dropbox-emulator` without tsx: --help, then a server that answers and stops on SIGTERM', async () => {

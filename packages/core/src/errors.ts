@@ -141,3 +141,6 @@ export class PassphraseError extends YDropboxError {}
  * changes, so the second is refused.
  */
 export class StoreInUseError extends YDropboxError {}
+
+/** The store cannot be written (a plain copy of a Dropbox folder opened read-only). */
+export class ReadOnlyStoreError extends YDropboxError {}

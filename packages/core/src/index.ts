@@ -14,7 +14,7 @@ export type { BackupEntry, BackupInfo } from './engine/backups.ts'
 export { DocCollection, type DocInfo } from './engine/collection.ts'
 export type { DocsEvent, SyncEngineEvents } from './engine/events.ts'
 export type { PoolDevice } from './engine/maintenance.ts'
-export type { SyncEngineOptions } from './engine/options.ts'
+export { MIN_GC_GRACE_MS, type SyncEngineOptions } from './engine/options.ts'
 export { isDeletedDoc, META_MAP, REMOTE_ORIGIN } from './engine/origins.ts'
 export {
   type Chore,
@@ -44,6 +44,27 @@ export {
   encodeBlob,
 } from './format/blob.ts'
 export type { BlobCipher } from './format/cipher.ts'
+export { docToJson } from './inspect/doc-json.ts'
+export { type PoolDocuments, readPoolDocuments } from './inspect/documents.ts'
+export type { MergedView, PoolDocument } from './inspect/merged-view.ts'
+export { type OpenedPool, type OpenPoolOptions, openPool, type PoolFiles } from './inspect/open-pool.ts'
+export type { PoolProblem, Remedy } from './inspect/problems.ts'
+export type { InspectProgress, ReadOptions } from './inspect/reader.ts'
+export type { FileCount } from './inspect/reclaim.ts'
+export {
+  planRepair,
+  type RepairAction,
+  type RepairOptions,
+  type RepairResult,
+  repairPool,
+} from './inspect/repair.ts'
+export {
+  type InspectOptions,
+  inspectPool,
+  type PoolStatus,
+  type PoolStatusDevice,
+} from './inspect/status.ts'
+export { type VerifyReport, verifyPool } from './inspect/verify.ts'
 export type { LocalStore, LocalStoreClaim, LocalWrite } from './local-store.ts'
 export { IdbLocalStore, type IdbLocalStoreOptions } from './stores/idb-local-store.ts'
 export {

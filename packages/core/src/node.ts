@@ -8,3 +8,4 @@
  */
 export { FsBlobStore, type FsBlobStoreOptions } from './stores/fs-blob-store.ts'
 export { FsLocalStore, type FsLocalStoreOptions, type FsLocalStoreRecovery } from './stores/fs-local-store.ts'
+export { ReadOnlyFolderStore, type ReadOnlyFolderStoreOptions } from './stores/read-only-folder-store.ts'
