@@ -42,6 +42,7 @@ export {
 } from './format/blob.ts'
 export type { BlobCipher } from './format/cipher.ts'
 export type { LocalStore, LocalStoreClaim, LocalWrite } from './local-store.ts'
+export type { Platform, PlatformSubtle } from './platform.ts'
 export { IdbLocalStore, type IdbLocalStoreOptions } from './stores/idb-local-store.ts'
 export {
   type BlobStoreMethod,

@@ -4,6 +4,8 @@
  * `setup` and gets the whole suite, so memory, folder, IndexedDB and Dropbox
  * stores all keep the same promises.
  */
+
+export { hideWebPlatform, type WebPlatformFeature } from './bare-runtime.ts'
 export {
   type BlobStoreContractContext,
   type BlobStoreContractOptions,
