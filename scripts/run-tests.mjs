@@ -29,20 +29,25 @@ step('vitest', bin('vitest'), [
   '--reporter=json',
   `--outputFile.json=${vitestReport}`,
 ])
-// The browser suite runs alone: Chromium, Vite and the emulator need the machine's cores to themselves.
-const e2eReport = join(results, 'e2e.json')
-step('browser end-to-end', bin('vitest'), [
-  'run',
-  '--config',
-  'packages/demo-app/test/e2e/vitest.config.ts',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${e2eReport}`,
-])
+// The browser suites run alone: Chromium, Vite and the emulator need the machine's cores to themselves.
+const browserSuites = [
+  ['browser end-to-end', 'packages/demo-app/test/e2e/vitest.config.ts', 'e2e.json'],
+  ['browser tabs', 'packages/tabs/test/browser/vitest.config.ts', 'tabs-browser.json'],
+]
+for (const [label, config, file] of browserSuites) {
+  step(label, bin('vitest'), [
+    'run',
+    '--config',
+    config,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${join(results, file)}`,
+  ])
+}
 
 let passed = 0
 let failed = 0
-for (const report of [vitestReport, e2eReport]) {
+for (const report of [vitestReport, ...browserSuites.map(([, , file]) => join(results, file))]) {
   if (!existsSync(report)) {
     failures.push(`no report at ${report}`)
     continue

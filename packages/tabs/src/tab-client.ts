@@ -42,6 +42,9 @@ export interface DocHandle {
   release(): void
 }
 
+/** Engine operations that may run twice: resent to the next leader when the last one left unanswered. */
+const REPEATABLE = new Set(['flush', 'syncNow', 'devices', 'compact'])
+
 interface Replica {
   doc: Y.Doc
   refs: number
@@ -190,9 +193,14 @@ export class TabClient<S> extends ObservableV2<TabEvents<S>> {
   private onLeader(tabId: string): void {
     if (this.leader === tabId) return
     this.leader = tabId
-    // Calls sent to a leader that has gone may or may not have run: say so rather than run them twice.
+    // Calls sent to a leader that has gone may or may not have run: said so rather than run twice,
+    // unless running them again does no harm.
     for (const [id, call] of this.calls) {
       if (!call.sent) continue
+      if (REPEATABLE.has(call.message.method)) {
+        call.sent = false
+        continue
+      }
       this.calls.delete(id)
       call.reject(new Error('The tab that was syncing this device closed before answering; try again'))
     }
