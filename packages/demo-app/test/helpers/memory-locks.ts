@@ -1,4 +1,4 @@
-import type { LockManagerLike } from '../../src/tabs/leader-lock.ts'
+import type { LockManagerLike } from '@y-dropbox/tabs'
 
 /** An in-process Web Locks manager (exclusive locks, FIFO), as tabs of one browser share. */
 export class MemoryLocks implements LockManagerLike {
