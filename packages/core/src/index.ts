@@ -9,10 +9,10 @@ export type { BlobMeta, BlobStore, PutMode } from './blob-store.ts'
 export { contentHash, toHex } from './content-hash.ts'
 export { type EncryptionParams, KDF_ITERATIONS } from './crypto/passphrase.ts'
 export type { BackupEntry, BackupInfo } from './engine/backups.ts'
-export { isDeletedDoc, REMOTE_ORIGIN } from './engine/core.ts'
 export type { DocsEvent, SyncEngineEvents } from './engine/events.ts'
 export type { PoolDevice } from './engine/maintenance.ts'
 export type { SyncEngineOptions } from './engine/options.ts'
+export { isDeletedDoc, META_MAP, REMOTE_ORIGIN } from './engine/origins.ts'
 export {
   type Chore,
   type ProgressStep,

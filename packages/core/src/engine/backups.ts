@@ -3,7 +3,9 @@
  * download replaces it, so nothing typed here is ever lost without a way
  * back. A backup is a blob (`b/<name>`, the blob format with kind `backup`)
  * plus a small record (`bi/<name>`) saying when and why it was taken and
- * which entries held changes not yet uploaded. The newest few are kept.
+ * which entries held changes not yet uploaded. Edits typed afterwards into a
+ * doc the app still held (`bl/<name>/<id>`) join the backup. The newest few
+ * are kept.
  */
 import * as Y from 'yjs'
 import { YDropboxError } from '../errors.ts'
@@ -49,20 +51,27 @@ interface BackupRecord {
 }
 
 const INFO_PREFIX = 'bi/'
+const LATE_PREFIX = 'bl/'
+const lateKey = (name: string, id: string) => `${LATE_PREFIX}${name}/${id}`
+
+/** A backup's name for a time: sortable, readable. */
+export function backupName(at: number): string {
+  return new Date(at).toISOString().replace(/[:.]/g, '-')
+}
 
 /**
- * The writes that take a backup of every local document (and drop the
+ * The writes that take backup `name` of every local document (and drop the
  * oldest ones beyond `BACKUPS_KEPT`). Caller holds the lock and writes them
  * in the same batch as whatever replaces the database.
  */
 export async function backupWritesLocked(
   ctx: SyncContext,
+  name: string,
   reason: BackupInfo['reason'],
-): Promise<{ name: string; unsent: string[]; writes: LocalWrite[] }> {
+): Promise<{ unsent: string[]; writes: LocalWrite[] }> {
   const { core } = ctx
   const docs = await readAllDocsLocked(ctx)
   const createdAt = core.options.now()
-  const name = new Date(createdAt).toISOString().replace(/[:.]/g, '-')
   const blob = await encodeBlob(
     {
       kind: 'backup',
@@ -82,9 +91,28 @@ export async function backupWritesLocked(
   ]
   const existing = await core.store.keys(keys.backupPrefix)
   for (const old of existing.slice(0, Math.max(0, existing.length - BACKUPS_KEPT + 1))) {
-    writes.push([old, undefined], [INFO_PREFIX + old.slice(keys.backupPrefix.length), undefined])
+    const oldName = old.slice(keys.backupPrefix.length)
+    writes.push([old, undefined], [INFO_PREFIX + oldName, undefined])
+    for (const late of await core.store.keys(`${LATE_PREFIX}${oldName}/`)) writes.push([late, undefined])
+    core.device.forgetKeptEdits(oldName)
   }
-  return { name, unsent, writes }
+  return { unsent, writes }
+}
+
+/**
+ * Keeps an edit made to entry `id`'s superseded `doc` (the app still held it
+ * after the master download that took backup `name`): the doc's state joins
+ * the backup, and the status names the entry until the backup is restored.
+ */
+export function keepLateEdit(core: EngineCore, name: string, id: string, doc: Y.Doc): void {
+  const run = async () => {
+    await core.lock.run(async () => {
+      core.device.keepEdit(name, id)
+      await core.saveState([[lateKey(name, id), Y.encodeStateAsUpdate(doc)]])
+    })
+    core.onLocalChange()
+  }
+  run().catch((error) => core.options.onError(error, `keeping an edit of ${id} in backup ${name} failed`))
 }
 
 /** The names of the backups on this device, newest first. */
@@ -118,13 +146,14 @@ export async function backupDoc(core: EngineCore, name: string, id: string): Pro
   const entry = content.entries.find((e) => e.docId === id)
   if (!entry) return undefined
   const doc = new Y.Doc({ guid: id })
-  Y.applyUpdate(doc, entry.update)
+  Y.applyUpdate(doc, await withLateEdits(core, name, id, entry.update))
   return doc
 }
 
 /**
  * Merges a backup's documents (or only `ids`) back into the local database;
- * they then sync like edits. Returns how many were merged.
+ * they then sync like edits. Returns how many were merged. Restoring a whole
+ * backup settles the edits kept in it.
  */
 export async function restoreBackup(
   core: EngineCore,
@@ -137,11 +166,29 @@ export async function restoreBackup(
   for (const entry of content.entries) {
     if (wanted && !wanted.has(entry.docId)) continue
     const doc = await core.doc(entry.docId)
-    Y.applyUpdate(doc, entry.update)
+    Y.applyUpdate(doc, await withLateEdits(core, name, entry.docId, entry.update))
     merged++
   }
   await core.flush()
+  if (!wanted) {
+    await core.lock.run(async () => {
+      core.device.forgetKeptEdits(name)
+      await core.saveState()
+    })
+    core.onLocalChange()
+  }
   return merged
+}
+
+/** A backed-up entry with the edits kept after the backup was taken. */
+async function withLateEdits(
+  core: EngineCore,
+  name: string,
+  id: string,
+  update: Uint8Array,
+): Promise<Uint8Array> {
+  const late = await core.store.get(lateKey(name, id))
+  return late ? Y.mergeUpdates([update, late]) : update
 }
 
 /** Entries with changes not on the remote yet. */

@@ -64,13 +64,20 @@ export interface DeviceState {
    */
   stoppedReason?: string
   lastSyncAt?: number
+  /**
+   * Entries edited in docs the app still held after a master download replaced
+   * them: the edits are kept in that backup, and the status says so until the
+   * backup is restored.
+   */
+  keptEdits?: { backup: string; ids: string[] }
   /** When devices/<id>.json was last written. */
   lastHeartbeat?: number
 }
 
 /** A read-only view of the state, as every other module sees it. */
 export type DeviceStateView = Readonly<
-  Omit<DeviceState, 'coverage' | 'quarantine' | 'skipped' | 'needsMaster'> & {
+  Omit<DeviceState, 'coverage' | 'quarantine' | 'skipped' | 'needsMaster' | 'keptEdits'> & {
+    keptEdits?: Readonly<{ backup: string; ids: readonly string[] }>
     coverage: Readonly<Record<string, number>>
     quarantine: Readonly<Record<string, string>>
     skipped?: Readonly<Record<string, readonly number[]>>
@@ -130,6 +137,8 @@ export class Device {
   /** Syncs from the start of an epoch: coverage, quarantine and catching up start afresh. */
   enterEpoch(start: EpochStart): void {
     const state = this.#state
+    // The device record names the pool's epoch: write it again there.
+    this.forgetHeartbeat()
     Object.assign(state, {
       active: true,
       poolId: start.poolId,
@@ -199,6 +208,19 @@ export class Device {
   /** A sync round finished at `at`. */
   synced(at: number): void {
     this.#state.lastSyncAt = at
+  }
+
+  /** An edit to a superseded doc of entry `id` was kept in `backup`. */
+  keepEdit(backup: string, id: string): void {
+    const kept = this.#state.keptEdits
+    if (kept?.backup === backup) {
+      if (!kept.ids.includes(id)) kept.ids.push(id)
+    } else this.#state.keptEdits = { backup, ids: [id] }
+  }
+
+  /** The backup holding kept edits was restored (or is gone). */
+  forgetKeptEdits(backup: string): void {
+    if (this.#state.keptEdits?.backup === backup) delete this.#state.keptEdits
   }
 
   // ---- identity --------------------------------------------------------------

@@ -4,7 +4,7 @@ import { poolAad } from '../format/aad.ts'
 import { randomId } from '../ids.ts'
 import type { LocalWrite } from '../local-store.ts'
 import { encodeRecord, type PoolRecord, RECORD_VERSION } from '../remote/records.ts'
-import { backupWritesLocked } from './backups.ts'
+import { backupName, backupWritesLocked, keepLateEdit } from './backups.ts'
 import type { SyncContext } from './context.ts'
 import { openJson, sealJson, setCipher, useKey } from './encryption.ts'
 import { keys } from './local-state.ts'
@@ -157,22 +157,27 @@ export async function uploadMaster(
  * Replaces the local database by the pool's current epoch. The local
  * documents are first saved as a backup blob; unsent changes are discarded.
  */
-export async function downloadMaster(ctx: SyncContext, passphrase: string | undefined): Promise<string> {
+export async function downloadMaster(
+  ctx: SyncContext,
+  passphrase: string | undefined,
+): Promise<{ backup: string; replaced: string[] }> {
   const { core } = ctx
   const current = await openPool(ctx, passphrase)
   if (!current || current.pool.poolId !== core.state.poolId) {
     throw new YDropboxError('there is no master database for this device any more; activate sync first')
   }
   const { pool } = current
-  const backupName = await core.lock.run(async () => {
-    const backup = await backupWritesLocked(ctx, 'download-master')
+  const done = await core.lock.run(async () => {
+    const backup = backupName(core.options.now())
+    // Docs the app holds stop syncing now; what is typed into them from here on joins the backup.
+    const replaced = await core.supersedeLiveLocked((id, doc) => keepLateEdit(core, backup, id, doc))
+    const taken = await backupWritesLocked(ctx, backup, 'download-master')
     // Discarded batches were never uploaded: their seqs are reused, so the log has no gap.
     const firstUnsent = Math.min(core.state.nextSeq, ...core.outbox.keys())
-    const writes: LocalWrite[] = [...backup.writes, ...clearSyncKeys(core)]
+    const writes: LocalWrite[] = [...taken.writes, ...clearSyncKeys(core)]
     for (const key of await core.store.keys(keys.docPrefix)) writes.push([key, undefined])
     core.index.clear()
     writes.push(...core.index.takeDirty(keys.index))
-    core.supersedeLive()
     const sameEpoch = core.state.epoch === pool.epoch
     // Our own uploaded batches stay valid: continue after them, pull them back like anyone's.
     const listed = [...(ctx.view.epoch(pool.epoch).logs.get(core.state.deviceId)?.keys() ?? [])]
@@ -186,13 +191,13 @@ export async function downloadMaster(ctx: SyncContext, passphrase: string | unde
       catchingUp: true,
     })
     await core.saveState(writes)
-    return backup.name
+    return { backup, replaced }
   })
   await ctx.view.refresh()
   const files = ctx.view.epoch(pool.epoch)
   const newest = await readNewestManifest(ctx, files)
   if (newest) await applySnapshot(ctx, newest)
-  return backupName
+  return done
 }
 
 /** Deletes the pool folder: `pool.json` first (so other devices stop at once), then the rest, then checks. */

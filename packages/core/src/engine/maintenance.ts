@@ -15,6 +15,7 @@ import type { SyncContext } from './context.ts'
 import { openJson, sealJson } from './encryption.ts'
 import { keys } from './local-state.ts'
 import { compactionRefusal, planGarbage } from './plan.ts'
+import { openPool } from './pool-check.ts'
 import { readAllDocsLocked, readManifests, readNewestManifest, writeSnapshot } from './snapshot.ts'
 
 /** Log files and bytes beyond the newest snapshot. */
@@ -84,11 +85,13 @@ export async function writeDeviceRecord(ctx: SyncContext): Promise<void> {
     lastSeen: options.now(),
     epoch: state.epoch ?? '',
     pushedSeq: Math.max(0, state.nextSeq - 1 - core.outbox.size),
+    active: state.active,
   }
   // In an encrypted pool, the name and the rest travel sealed: the folder shows only the random id.
+  const { active: _sealed, ...plain } = record
   const written: DeviceRecord = ctx.cipher
     ? {
-        ...record,
+        ...plain,
         name: '',
         platform: '',
         lastSeen: 0,
@@ -102,12 +105,27 @@ export async function writeDeviceRecord(ctx: SyncContext): Promise<void> {
   core.device.heartbeat(record.lastSeen)
 }
 
+/**
+ * Writes this device's record once more after sync was turned off here, so
+ * the others list it as off; only into the pool and epoch it left, verified now.
+ */
+export async function announceOff(ctx: SyncContext, passphrase: string | undefined): Promise<void> {
+  const { state } = ctx.core
+  const current = await openPool(ctx, passphrase)
+  if (current?.pool.poolId === state.poolId && current?.pool.epoch === state.epoch)
+    await writeDeviceRecord(ctx)
+}
+
 /** A device of the pool, as `devices()` reports it. */
 export interface PoolDevice {
   deviceId: string
   name: string
   platform: string
   lastSeen: number
+  /** Whether it syncs, or turned sync off (as of its last record). */
+  state: 'syncing' | 'off'
+  /** True when it syncs in an older epoch: it has not downloaded the current master yet. */
+  waitingForMaster: boolean
   /** True for the device this engine runs on. */
   isThisDevice: boolean
 }
@@ -136,6 +154,8 @@ export async function readDevices(ctx: SyncContext): Promise<PoolDevice[]> {
         name: record.name,
         platform: record.platform,
         lastSeen: record.lastSeen,
+        state: record.active === false ? 'off' : 'syncing',
+        waitingForMaster: record.active !== false && record.epoch !== '' && record.epoch !== core.state.epoch,
         isThisDevice: record.deviceId === core.state.deviceId,
       })
     } catch (error) {

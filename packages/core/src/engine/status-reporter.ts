@@ -103,6 +103,8 @@ export class StatusReporter {
     if (damaged > 0) notes.push({ kind: 'damaged-files', count: damaged })
     const lost = Object.values(state.skipped ?? {}).reduce((n, seqs) => n + seqs.length, 0)
     if (lost > 0) notes.push({ kind: 'lost-files', count: lost })
+    if (state.keptEdits)
+      notes.push({ kind: 'edits-kept', backup: state.keptEdits.backup, ids: [...state.keptEdits.ids] })
     this.#set({
       state: SyncState.idle,
       reason: this.host.pending() > 0 ? 'waiting-to-upload' : 'up-to-date',

@@ -105,6 +105,8 @@ export type StatusNote =
   | { kind: 'device-held-back'; detail: string }
   /** A housekeeping chore keeps failing. */
   | { kind: 'chore-failing'; chore: Chore }
+  /** Edits typed into docs a master download replaced were kept in a backup (until it is restored). */
+  | { kind: 'edits-kept'; backup: string; ids: string[] }
 
 /** The housekeeping chores of a round. */
 export type Chore = 'device-record' | 'compaction' | 'summaries' | 'garbage-collection'

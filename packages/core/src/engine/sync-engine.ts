@@ -14,7 +14,7 @@ import { EngineCore } from './core.ts'
 import { loadKey, setCipher, useKey } from './encryption.ts'
 import type { SyncEngineEvents } from './events.ts'
 import * as lifecycle from './lifecycle.ts'
-import { collectGarbage, compact, type PoolDevice, readDevices } from './maintenance.ts'
+import { announceOff, collectGarbage, compact, type PoolDevice, readDevices } from './maintenance.ts'
 import { type ResolvedOptions, resolveOptions, type SyncEngineOptions } from './options.ts'
 import { openPool } from './pool-check.ts'
 import { loadOutbox } from './push.ts'
@@ -144,10 +144,24 @@ export class SyncEngine {
   /**
    * The live document `id`, created if it does not exist. Edits are captured,
    * stored and pushed automatically; remote changes are applied to it. Call
-   * `doc.destroy()` to release it.
+   * `doc.destroy()` to release it. After a master download replaced it, the
+   * `replaced` event hands over its successor.
    */
   doc(id: string): Promise<Y.Doc> {
     return this.#core.doc(id)
+  }
+
+  /**
+   * Adopts the app's own `doc` (the one its editor binding uses) as entry
+   * `id`. Resolves once the stored state of `id` is merged into it; what the
+   * doc held before is kept and synced like any edit. From then on its edits
+   * are saved and synced, remote changes are applied into it, and `doc(id)`
+   * returns it. A new `id` creates the entry. Rejects, changing nothing, when
+   * `id` is already open as another doc. Any `gc` setting works; the root
+   * name `y-dropbox` is the engine's (it holds the deleted flag).
+   */
+  attach(id: string, doc: Y.Doc): Promise<void> {
+    return this.#core.attach(id, doc)
   }
 
   /** Every document known here, without loading any. */
@@ -213,13 +227,18 @@ export class SyncEngine {
     await this.#core.flush()
     this.#status.working('downloading-master')
     const passphrase = this.#options.passphrase
-    const backup = await this.#guard(() =>
+    const { backup, replaced } = await this.#guard(() =>
       this.#rounds.exclusive(() => lifecycle.downloadMaster(this.#ctx, passphrase)),
     )
-    await this.#guard(() => this.#rounds.run())
-    const ids = this.list().map((d) => d.id)
-    this.#core.events.emit('docs', [{ added: ids, changed: [], deleted: [], origin: 'reset' }])
-    this.#startLoop()
+    try {
+      await this.#guard(() => this.#rounds.run())
+    } finally {
+      // Whether or not the round after it went through, the database was replaced.
+      const ids = this.list().map((d) => d.id)
+      this.#core.events.emit('docs', [{ added: ids, changed: [], deleted: [], origin: 'reset' }])
+      await this.#core.reopen(replaced)
+      this.#startLoop()
+    }
     return backup
   }
 
@@ -252,7 +271,10 @@ export class SyncEngine {
     this.#loop.wake()
   }
 
-  /** Stops syncing on this device; its data stays, other devices go on. */
+  /**
+   * Stops syncing on this device; its data stays, other devices go on. Its
+   * device record says it is off, when the remote can be reached now.
+   */
   async deactivate(): Promise<void> {
     await this.#loop.stop()
     await this.#core.flush()
@@ -261,6 +283,9 @@ export class SyncEngine {
       await this.#core.saveState()
     })
     this.#status.rest()
+    await this.#rounds
+      .exclusive(() => announceOff(this.#ctx, this.#options.passphrase))
+      .catch((error) => this.#options.onError(error, 'telling the pool that sync is off here'))
   }
 
   /** Stops syncing here and deletes the whole pool from the remote; other devices stop at their next contact. */

@@ -96,6 +96,9 @@ export const defaultWords: SyncWords = {
       'before arriving here (deleted by hand?); some of its changes may not have arrived.',
     'device-held-back': (n) => `${capitalise(n.detail)}. Changes from that device wait until then.`,
     'chore-failing': (n) => chores[n.chore],
+    'edits-kept': (n) =>
+      `Changes made to ${n.ids.length === 1 ? `entry ${n.ids[0]}` : `${n.ids.length} entries`} after the master ` +
+      `download were kept in the local backup ${n.backup}; restore it to bring them back.`,
   },
   steps: {
     'downloading-changes': 'Downloading changes',

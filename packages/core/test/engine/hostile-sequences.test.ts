@@ -143,4 +143,21 @@ describe('sequences that must not break sync', () => {
     const sim = await openDevice(cloud, 'phone', { gcGraceMs: 60_000, unsafeShortGcGrace: true })
     await sim.engine.close()
   })
+
+  it('the device list stays right: a device turned off is listed as off, and Delete All then re-joining lists both again', async () => {
+    const { phone, tablet } = await activePair()
+    const listed = async (engine: typeof phone.engine) =>
+      (await engine.devices()).map((d) => `${d.name}:${d.state}`).sort()
+    expect(await listed(phone.engine)).toEqual(['phone:syncing', 'tablet:syncing'])
+    await tablet.engine.deactivate()
+    expect(await listed(phone.engine)).toEqual(['phone:syncing', 'tablet:off'])
+    await tablet.engine.activate()
+    await phone.engine.deleteAllSyncData()
+    await phone.engine.activate()
+    await expect(tablet.engine.syncNow()).rejects.toThrow()
+    await tablet.engine.activate()
+    await phone.engine.syncNow()
+    expect(await listed(phone.engine)).toEqual(['phone:syncing', 'tablet:syncing'])
+    expect(await listed(tablet.engine)).toEqual(['phone:syncing', 'tablet:syncing'])
+  })
 })
