@@ -22,22 +22,19 @@ export interface ListSource {
   off(name: 'docs', listener: AnyListener): unknown
 }
 
-/** Something that hands out an engine's documents. */
+/**
+ * Something that hands out an engine's documents, and says when it replaced one (`replaced`,
+ * with the new document, e.g. after a master download) or all (`docs` with origin `reset`).
+ */
 export interface DocSource {
   doc(id: string): Promise<Y.Doc>
-  on(name: 'docs', listener: AnyListener): unknown
-  off(name: 'docs', listener: AnyListener): unknown
+  on(name: 'docs' | 'replaced', listener: AnyListener): unknown
+  off(name: 'docs' | 'replaced', listener: AnyListener): unknown
 }
 
-/**
- * The events the hooks also listen to when the source has them: `replaced` (the engine replaced
- * an open document, e.g. after a master download; the new document comes with it) and `list`
- * (a shared engine's whole list was replaced).
- */
+/** The event the list hook also listens to when the source has it: a shared engine's whole list was replaced. */
 export interface OptionalEvents {
-  on(name: 'replaced', listener: (id: string, doc: Y.Doc) => void): unknown
   on(name: 'list', listener: () => void): unknown
-  off(name: 'replaced', listener: (id: string, doc: Y.Doc) => void): unknown
   off(name: 'list', listener: () => void): unknown
 }
 

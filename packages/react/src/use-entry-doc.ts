@@ -1,6 +1,6 @@
 import { useMemo, useSyncExternalStore } from 'react'
 import type * as Y from 'yjs'
-import { type DocSource, withOptionalEvents } from './sources.ts'
+import type { AnyListener, DocSource } from './sources.ts'
 
 /**
  * Document `id` of the engine (created if new), or `undefined` while it loads. When the engine
@@ -43,20 +43,20 @@ function docStore(engine: DocSource, id: string) {
   const onDocs = (event?: unknown) => {
     if ((event as { origin?: unknown } | undefined)?.origin === 'reset') load()
   }
-  const optional = withOptionalEvents(engine)
+  const replaced = onReplaced as AnyListener
   return {
     read: () => (current?.isDestroyed ? undefined : current),
     subscribe: (changed: () => void) => {
       listeners.add(changed)
       if (listeners.size === 1) {
-        optional.on('replaced', onReplaced)
+        engine.on('replaced', replaced)
         engine.on('docs', onDocs)
         if (!current || current.isDestroyed) load()
       }
       return () => {
         listeners.delete(changed)
         if (listeners.size > 0) return
-        optional.off('replaced', onReplaced)
+        engine.off('replaced', replaced)
         engine.off('docs', onDocs)
       }
     },

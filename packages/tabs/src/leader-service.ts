@@ -8,7 +8,7 @@ import type { DocsEvent, SyncStatus } from '@y-dropbox/core'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as sync from 'y-protocols/sync'
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import type { TabBus } from './bus.ts'
 import { type DownMessage, type TabMessage, toWireError, type UpMessage } from './protocol.ts'
 import type { Calls, EngineCalls, Leader } from './types.ts'
@@ -33,15 +33,11 @@ export const ENGINE_CALLS = [
   'compact',
 ] as const satisfies ReadonlyArray<keyof EngineCalls>
 
-/** The structural shape of the engine's `replaced` event (a newer engine emits it). */
-type ReplacedEvents = {
-  on(name: 'replaced', listener: (id: string, doc: Y.Doc) => void): void
-  off(name: 'replaced', listener: (id: string, doc: Y.Doc) => void): void
-}
-
 /** The leader's half of the tab protocol. */
 export class LeaderService<S, C extends Calls> {
   private readonly open = new Map<string, Promise<Y.Doc>>()
+  /** The documents of the previous generation, for edits that were on their way at the reset. */
+  private retired = new Map<string, Promise<Y.Doc>>()
   private readonly docCleanups = new Map<string, () => void>()
   private readonly cleanups: Array<() => void> = []
   private stopped = false
@@ -63,15 +59,23 @@ export class LeaderService<S, C extends Calls> {
     const { engine } = this.leader
     const onStatus = (status: SyncStatus) => this.send({ dir: 'down', t: 'status', from: this.tabId, status })
     const onDocs = (event: DocsEvent) => this.onDocs(event)
-    const onReplaced = () => this.reset()
-    const replaced = engine as unknown as ReplacedEvents
+    // A master download also emits a `docs` reset; a document served since is the successor already.
+    const onReplaced = (id: string, successor: Y.Doc) => {
+      const served = this.open.get(id)
+      served?.then(
+        (doc) => {
+          if (doc !== successor && this.open.get(id) === served) this.reset()
+        },
+        () => {},
+      )
+    }
     engine.on('status', onStatus)
     engine.on('docs', onDocs)
-    replaced.on('replaced', onReplaced)
+    engine.on('replaced', onReplaced)
     this.cleanups.push(
       () => engine.off('status', onStatus),
       () => engine.off('docs', onDocs),
-      () => replaced.off('replaced', onReplaced),
+      () => engine.off('replaced', onReplaced),
       this.bus.listen((m) => {
         if (m.dir === 'up') this.onMessage(m)
       }),
@@ -91,6 +95,7 @@ export class LeaderService<S, C extends Calls> {
     this.stopped = true
     for (const cleanup of this.cleanups.splice(0)) cleanup()
     this.closeDocs()
+    this.retired.clear()
   }
 
   private onMessage(m: UpMessage): void {
@@ -101,7 +106,8 @@ export class LeaderService<S, C extends Calls> {
 
   private async onSync(m: Extract<UpMessage, { t: 'y' }>): Promise<void> {
     const generation = this.generation
-    if (m.generation !== generation) return // from a replica of superseded documents
+    if (m.generation === generation - 1) return this.onRetiredUpdate(m)
+    if (m.generation !== generation) return // from a replica of documents superseded long ago
     const doc = await this.docFor(m.doc)
     if (this.stopped || generation !== this.generation) return
     const reply = encoding.createEncoder()
@@ -113,6 +119,20 @@ export class LeaderService<S, C extends Calls> {
       sync.writeSyncStep1(ask, doc)
       this.sendY(m.doc, encoding.toUint8Array(ask), m.from)
     }
+  }
+
+  /**
+   * An edit made in a replica before it learnt of the reset goes into the document it was made
+   * for: the engine keeps edits to a superseded document (its backup) and reports them, rather
+   * than drop them.
+   */
+  private async onRetiredUpdate(m: Extract<UpMessage, { t: 'y' }>): Promise<void> {
+    const retired = this.retired.get(m.doc)
+    if (!retired) return
+    const decoder = decoding.createDecoder(m.data)
+    const type = decoding.readVarUint(decoder)
+    if (type !== sync.messageYjsUpdate && type !== sync.messageYjsSyncStep2) return
+    Y.applyUpdate(await retired, decoding.readVarUint8Array(decoder), FROM_TABS)
   }
 
   private async onCall(m: Extract<UpMessage, { t: 'call' }>): Promise<void> {
@@ -190,6 +210,7 @@ export class LeaderService<S, C extends Calls> {
 
   private resetNow(): void {
     this.generation++
+    this.retired = new Map(this.open)
     this.closeDocs()
     this.send({ dir: 'down', t: 'reset', from: this.tabId, generation: this.generation })
     // The set of documents may have changed wholesale: send the full list with the new generation.

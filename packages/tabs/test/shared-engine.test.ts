@@ -1,6 +1,8 @@
 import { MemoryCloud, MemoryLocalStore, PassphraseError, StoreInUseError, SyncEngine } from '@y-dropbox/core'
+import * as encoding from 'lib0/encoding'
 import { afterEach, describe, expect, it } from 'vitest'
-import type * as Y from 'yjs'
+import * as sync from 'y-protocols/sync'
+import * as Y from 'yjs'
 import { closeAll, elected, profile, until } from './helpers/tabs.ts'
 
 afterEach(closeAll)
@@ -169,11 +171,53 @@ describe('tabs of one profile sharing one engine', () => {
     b.on('replaced', (id) => replaced.push(id))
     const old = handle.doc
     await b.call('downloadMaster')
-    await until(() => replaced.length === 1, 'replaced event')
+    await until(() => replaced.length > 0, 'replaced event')
     expect(old.isDestroyed).toBe(true)
     expect(handle.doc).not.toBe(old)
     await handle.synced
     await until(() => text(handle.doc) === 'from the master', 'master content in the replica')
     await laptop.close()
+  })
+
+  it('keep an edit that was on its way when a master download replaced its document', async () => {
+    const p = profile()
+    const a = p.tab('a')
+    await elected(a)
+    const b = p.tab('b')
+    await b.call('activate')
+    const handle = b.open('e1')
+    await handle.synced
+    handle.doc.getText('notes').insert(0, 'kept')
+    await until(() => b.list().some((d) => d.id === 'e1'), 'entry stored')
+    await b.call('syncNow')
+    // The replica as it stood, about to send one more edit when the reset happened.
+    const old = new Y.Doc()
+    Y.applyUpdate(old, Y.encodeStateAsUpdate(handle.doc))
+    let late: Uint8Array | undefined
+    old.on('update', (update: Uint8Array) => {
+      late = update
+    })
+    old.getText('notes').insert(4, ' and typed late')
+    const reset = new Promise<void>((resolve) => b.once('reset', resolve))
+    await b.call('downloadMaster')
+    await reset
+    // It arrives after the reset, from a replica of the previous generation.
+    const wire = new BroadcastChannel(`y-dropbox-tabs:${p.name}`)
+    const e = encoding.createEncoder()
+    sync.writeUpdate(e, late!)
+    wire.postMessage({
+      dir: 'up',
+      t: 'y',
+      from: 'b',
+      generation: 0,
+      doc: 'e1',
+      data: encoding.toUint8Array(e),
+    })
+    wire.close()
+    await until(
+      () => a.engine!.status.notes?.some((n) => n.kind === 'edits-kept' && n.ids.includes('e1')) === true,
+      'the edit kept in the backup and named in the status',
+    )
+    await until(() => b.status?.message.includes('entry e1') === true, 'the status in the other tab')
   })
 })
