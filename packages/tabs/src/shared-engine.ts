@@ -25,7 +25,8 @@ export type SharedEngineEvents<S> = TabEvents<S> & {
 
 /**
  * Joins the group of tabs `options.name` and returns this tab's handle on the group's one engine.
- * Call it once per tab, in every tab.
+ * Call it once per tab, in every tab. Throws when the browser has no Web Locks API (and no
+ * `options.locks` is given).
  */
 export function shareEngine<S = undefined, C extends Calls = Calls>(
   options: ShareEngineOptions<S, C>,
