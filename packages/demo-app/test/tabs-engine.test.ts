@@ -1,5 +1,6 @@
 import { MemoryCloud, MemoryLocalStore } from '@y-dropbox/core'
 import { shareEngine } from '@y-dropbox/tabs'
+import { MemoryLocks } from '@y-dropbox/tabs/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { profileFromUrl } from '../src/app/profile.ts'
 import { MemoryLink } from '../src/cloud/memory-link.ts'
@@ -7,7 +8,6 @@ import { type DeviceCalls, type DeviceState, deviceCall } from '../src/device/de
 import { openLeaderOn } from '../src/device/open-leader.ts'
 import { DiaryIndex } from '../src/model/diary-index.ts'
 import { initEntry, notesOf, readEntry, setPain } from '../src/model/entry.ts'
-import { MemoryLocks } from './helpers/memory-locks.ts'
 import { openDevice } from './helpers/test-device.ts'
 import { until } from './helpers/until.ts'
 

@@ -2,7 +2,7 @@
 
 import { MemoryCloud, MemoryLocalStore, SyncEngine } from '@y-dropbox/core'
 import { type Calls, type Leader, SharedEngine, type ShareEngineOptions } from '../../src/index.ts'
-import { MemoryLocks } from './memory-locks.ts'
+import { MemoryLocks } from '../../src/testing.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: tabs of any app state
 type AnyTab = SharedEngine<any, Calls>
