@@ -43,6 +43,7 @@ const reports = [vitestStep('vitest', 'vitest')]
 // The browser suite runs alone: Chromium, Vite and the emulator need the machine's cores to themselves.
 reports.push(
   vitestStep('browser end-to-end', 'e2e', ['--config', 'packages/demo-app/test/e2e/vitest.config.ts']),
+  vitestStep('browser tabs', 'tabs-browser', ['--config', 'packages/tabs/test/browser/vitest.config.ts']),
 )
 // The published packages packed, installed with npm into a fresh project outside the workspace and
 // used there (plain Node, tsc, esbuild + Chromium): alone too, it packs, installs and runs a browser.

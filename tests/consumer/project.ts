@@ -18,7 +18,7 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url))
  */
 export const APP_YJS = '13.6.0'
 /** The packages an app installs from the registry (their folders under packages/). */
-export const PUBLISHED = ['core', 'dropbox-provider', 'dropbox-emulator', 'testing', 'cli'] as const
+export const PUBLISHED = ['core', 'dropbox-provider', 'dropbox-emulator', 'testing', 'cli', 'tabs', 'react'] as const
 const PNPM = ['-y', 'pnpm@10.34.9']
 
 /** A finished child process. */
@@ -139,6 +139,8 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
       '@y-dropbox/dropbox-provider': `file:${tarballs['dropbox-provider']}`,
       '@y-dropbox/dropbox-emulator': `file:${tarballs['dropbox-emulator']}`,
       '@y-dropbox/cli': `file:${tarballs.cli}`,
+      '@y-dropbox/tabs': `file:${tarballs.tabs}`,
+      '@y-dropbox/react': `file:${tarballs.react}`,
     },
     devDependencies: {
       '@types/node': ours['@types/node'],

@@ -144,3 +144,19 @@ export class StoreInUseError extends YDropboxError {}
 
 /** The store cannot be written (a plain copy of a Dropbox folder opened read-only). */
 export class ReadOnlyStoreError extends YDropboxError {}
+
+/**
+ * The JavaScript runtime lacks something an operation needs (WebCrypto for an
+ * encrypted pool, a secure random source), and the app did not supply it
+ * through the `platform` option of `SyncEngine.open`.
+ */
+export class PlatformError extends YDropboxError {
+  constructor(
+    /** The missing capability, as named in the `platform` option: `'subtle'` or `'randomBytes'`. */
+    readonly missing: 'subtle' | 'randomBytes',
+    message: string,
+    options?: YDropboxErrorOptions,
+  ) {
+    super(message, options)
+  }
+}

@@ -66,6 +66,7 @@ export {
 } from './inspect/status.ts'
 export { type VerifyReport, verifyPool } from './inspect/verify.ts'
 export type { LocalStore, LocalStoreClaim, LocalWrite } from './local-store.ts'
+export type { Platform, PlatformSubtle } from './platform.ts'
 export { IdbLocalStore, type IdbLocalStoreOptions } from './stores/idb-local-store.ts'
 export {
   type BlobStoreMethod,

@@ -6,6 +6,8 @@
  *
  * @module @y-dropbox/testing
  */
+
+export { hideWebPlatform, type WebPlatformFeature } from './bare-runtime.ts'
 export {
   type BlobStoreContractContext,
   type BlobStoreContractOptions,

@@ -2,6 +2,7 @@
 import type * as Y from 'yjs'
 import type { BlobStore } from '../blob-store.ts'
 import type { LocalStore } from '../local-store.ts'
+import { type Platform, supplyPlatform, webCrypto } from '../platform.ts'
 import type { SyncWordsOverride } from './words.ts'
 
 /** Options of {@link SyncEngine.open}. */
@@ -12,8 +13,17 @@ export interface SyncEngineOptions {
   local: LocalStore
   /** Shown to the user on other devices. Default `'This device'`; kept from the last run when omitted. */
   deviceName?: string
-  /** Free text describing the platform, e.g. `'iOS'`. Default `'unknown'`. */
-  platform?: string
+  /**
+   * The platform: its name, shown to the user on other devices (e.g. `'iOS'`;
+   * default `'unknown'`), and implementations of what the JavaScript runtime
+   * lacks (deflate, SHA-256, random bytes, WebCrypto's `subtle`). Without
+   * them the engine uses the runtime's own API, else a built-in fallback, so
+   * a plain pool needs none; an encrypted pool needs WebCrypto, from the
+   * runtime or as `platform.subtle`. The implementations describe the
+   * runtime, so they serve every engine in it from the first `open` that
+   * passes them. A string is the name alone.
+   */
+  platform?: string | Platform
   /**
    * Encrypts the pool end to end: used when this device creates the pool, and
    * to unlock an encrypted pool when it joins. Needed once per device; the
@@ -76,9 +86,9 @@ export interface SyncEngineOptions {
 
 type OptionalOptions = 'summarize' | 'deviceName' | 'passphrase' | 'unsafeShortGcGrace' | 'words'
 
-/** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<SyncEngineOptions, OptionalOptions>> &
-  Pick<SyncEngineOptions, OptionalOptions>
+/** Options with every default filled in; `platform` is its name. */
+export type ResolvedOptions = Required<Omit<SyncEngineOptions, OptionalOptions | 'platform'>> &
+  Pick<SyncEngineOptions, OptionalOptions> & { platform: string }
 
 /** The shortest grace period garbage collection accepts (see `gcGraceMs`). */
 export const MIN_GC_GRACE_MS = 3600_000
@@ -86,7 +96,6 @@ export const MIN_GC_GRACE_MS = 3600_000
 /** Fills in defaults and checks ranges. */
 export function resolveOptions(options: SyncEngineOptions): ResolvedOptions {
   const resolved: ResolvedOptions = {
-    platform: 'unknown',
     root: '/y-dropbox',
     autoSync: true,
     pushDelayMs: 1000,
@@ -103,7 +112,11 @@ export function resolveOptions(options: SyncEngineOptions): ResolvedOptions {
     random: Math.random,
     onError: (error, context) => console.error(`y-dropbox: ${context}:`, error),
     ...stripUndefined(options),
+    platform: platformName(options.platform),
   } as ResolvedOptions
+  if (typeof options.platform === 'object') supplyPlatform(options.platform)
+  // A passphrase without WebCrypto is refused now, with what to supply, not at the first seal.
+  if (options.passphrase !== undefined) webCrypto()
   if (!resolved.remote || !resolved.local) {
     throw new TypeError('y-dropbox: SyncEngine.open needs a `remote` BlobStore and a `local` LocalStore')
   }
@@ -119,6 +132,10 @@ export function resolveOptions(options: SyncEngineOptions): ResolvedOptions {
     )
   }
   return resolved
+}
+
+function platformName(platform: SyncEngineOptions['platform']): string {
+  return (typeof platform === 'string' ? platform : platform?.name) ?? 'unknown'
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

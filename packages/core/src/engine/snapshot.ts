@@ -11,6 +11,7 @@ import { type BlobEntry, decodeBlob, encodeBlob } from '../format/blob.ts'
 import { concatBytes } from '../format/bytes.ts'
 import { deflate } from '../format/compression.ts'
 import { randomId } from '../ids.ts'
+import { sha256 } from '../platform.ts'
 import { encodeRecord, type ManifestRecord, type NamedManifest, parseManifest } from '../remote/records.ts'
 import type { EpochFiles } from '../remote/remote-view.ts'
 import { mapConcurrent, type SyncContext } from './context.ts'
@@ -256,7 +257,5 @@ export class MissingShardError extends TransientError {}
 
 /** SHA-256 of bytes as lower-case hex. */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return toHex(
-    new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)),
-  )
+  return toHex(await sha256(bytes))
 }

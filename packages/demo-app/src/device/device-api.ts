@@ -4,7 +4,7 @@
  * the tab protocol with `deviceCall`.
  */
 import type { PoolDevice, SyncStatus } from '@y-dropbox/core'
-import type { TabClient } from '../tabs/tab-client.ts'
+import type { SharedEngine } from '@y-dropbox/tabs'
 
 export type { PoolDevice, SyncStatus }
 
@@ -98,9 +98,10 @@ export type DeviceCalls = {
 
 /** Calls a device operation through the tab protocol (runs in the syncing tab). */
 export function deviceCall<K extends keyof DeviceCalls>(
-  client: TabClient<DeviceState>,
+  tabs: SharedEngine<DeviceState, DeviceCalls>,
   name: K,
   ...args: Parameters<DeviceCalls[K]>
 ): ReturnType<DeviceCalls[K]> {
-  return client.call(name, ...args) as ReturnType<DeviceCalls[K]>
+  const call = tabs.call as (method: string, ...args: unknown[]) => Promise<unknown>
+  return call.call(tabs, name, ...args) as ReturnType<DeviceCalls[K]>
 }

@@ -4,6 +4,7 @@
  * arrive. The notes textarea is bound to the shared text without ever moving the caret.
  */
 import { isDeletedDoc } from '@y-dropbox/core'
+import type { DocHandle } from '@y-dropbox/tabs'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import type * as Y from 'yjs'
 import { go } from '../app/router.ts'
@@ -21,7 +22,6 @@ import {
   setTrigger,
   TRIGGERS,
 } from '../model/entry.ts'
-import type { DocHandle } from '../tabs/tab-client.ts'
 import { Confirm } from './Dialog.tsx'
 import { ChipGroup, MedicationList, PainScale } from './editor-parts.tsx'
 import { formatDay } from './format.ts'
@@ -33,7 +33,7 @@ export function EntryEditor({ id }: { id: string }) {
   const generation = session.generation.value
   const [handle, setHandle] = useState<DocHandle | undefined>(undefined)
   useEffect(() => {
-    const h = session.hub.client.open(id)
+    const h = session.hub.open(id)
     let alive = true
     void h.synced.then(() => {
       if (!alive) return

@@ -1,26 +1,32 @@
 /**
- * The tab side of the tab protocol, in every tab (the leader's own too): the diary index and device
- * state as the leader broadcasts them, replicas of the documents this tab shows (synced with the
- * leader's live documents by y-protocols messages), and remote procedure calls to the leader.
- * Replicas outlive a leader: when the leader tab closes, the next leader receives their state, so
- * an edit made in any tab is never lost.
+ * The tab side of the tab protocol, in every tab (the leader's own too): the document list, the
+ * engine's status and the app's state as the leader broadcasts them, replicas of the documents
+ * this tab uses (synced with the leader's live documents by y-protocols messages), and remote
+ * procedure calls to the leader. Replicas outlive a leader: when the leading tab closes, the next
+ * leader receives their state, so an edit made in any tab is not lost.
  */
+import type { DocInfo, SyncStatus } from '@y-dropbox/core'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { ObservableV2 } from 'lib0/observable'
 import * as sync from 'y-protocols/sync'
 import * as Y from 'yjs'
-import { DiaryIndex } from '../model/diary-index.ts'
 import type { TabBus } from './bus.ts'
-import { type DownMessage, RemoteCallError, type TabMessage, type UpMessage } from './protocol.ts'
+import { type DownMessage, fromWireError, type TabMessage, type UpMessage } from './protocol.ts'
 
-/** Events of a `TabClient`. */
-export type TabClientEvents<S> = {
-  /** The device state changed. */
+/** Events of every tab's view of the shared engine. */
+export type TabEvents<S> = {
+  /** The engine's status changed. */
+  status: (status: SyncStatus) => void
+  /** The app's shared state changed. */
   state: (state: S) => void
-  /** The diary index changed. */
+  /** Documents were added, changed or deleted (their new list rows). */
+  docs: (items: DocInfo[]) => void
+  /** The whole list was replaced (first contact with a leader, or after a reset). */
   list: () => void
-  /** Open documents were superseded: handles are stale, open them again. */
+  /** The leader replaced an open document (e.g. master downloaded): use `doc` from now on. */
+  replaced: (id: string, doc: Y.Doc) => void
+  /** Documents were superseded; `replaced` was emitted for each open one. */
   reset: () => void
   /** A tab (maybe this one) became the leader. */
   leader: (tabId: string) => void
@@ -28,13 +34,16 @@ export type TabClientEvents<S> = {
 
 /** An open replica. Release it when the view closes. */
 export interface DocHandle {
-  /** The replica; edit it like any Y.Doc. */
+  /** The replica (the current one: it changes after a `replaced` event); edit it like any Y.Doc. */
   readonly doc: Y.Doc
-  /** Resolves once the replica holds the leader's state (or at once when it already does). */
+  /** Resolves once the replica holds the leader's state. */
   readonly synced: Promise<void>
   /** Stops syncing this replica when no other view holds it. */
   release(): void
 }
+
+/** Engine operations that may run twice: resent to the next leader when the last one left unanswered. */
+const REPEATABLE = new Set(['flush', 'syncNow', 'devices', 'compact'])
 
 interface Replica {
   doc: Y.Doc
@@ -50,38 +59,47 @@ interface PendingCall {
   message: Extract<UpMessage, { t: 'call' }>
 }
 
-/** One tab's view of the device: index, state, replicas, calls. */
-export class TabClient<S> extends ObservableV2<TabClientEvents<S>> {
-  /** Every entry of the diary, sorted and searchable. */
-  readonly index = new DiaryIndex()
-  /** The device state, once the leader sent it. */
+/** One tab's view of the shared engine. */
+export class TabClient<S> extends ObservableV2<TabEvents<S>> {
+  /** The engine's status, once the leader sent it. */
+  status: SyncStatus | undefined
+  /** The app's shared state, once the leader sent it. */
   state: S | undefined
   /** The leader's tab id, once known. */
   leader: string | undefined
-  /** Generation of documents; bumped when every document is superseded. */
+  /** Generation of documents; bumped when the leader's documents were superseded. */
   generation = 0
+  /** Resolves when the first leader's state arrived. */
+  readonly ready: Promise<void>
+  private readonly rows = new Map<string, DocInfo>()
   private readonly replicas = new Map<string, Replica>()
   private readonly calls = new Map<number, PendingCall>()
   private nextCall = 1
+  private markReady: () => void = () => {}
   private readonly unlisten: () => void
 
   constructor(
     /** This tab's id. */
     readonly tabId: string,
-    /** The bus to the tabs of this profile. */
+    /** The bus to the tabs of the group. */
     private readonly bus: TabBus<TabMessage<S>>,
   ) {
     super()
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve
+    })
     this.unlisten = bus.listen((m) => {
       if (m.dir === 'down' && (!('to' in m) || m.to === undefined || m.to === tabId)) this.onMessage(m)
     })
     this.bus.post({ dir: 'up', t: 'hello', from: tabId })
   }
 
-  /**
-   * Opens a replica of entry `id` (created if new). Edits made to it reach the leader, the engine
-   * and the other tabs; theirs arrive in it.
-   */
+  /** Every document, as `engine.list()` returns them. */
+  list(): DocInfo[] {
+    return [...this.rows.values()]
+  }
+
+  /** Opens a replica of document `id` (created if new); edits reach the engine and every tab. */
   open(id: string): DocHandle {
     let replica = this.replicas.get(id)
     if (!replica) {
@@ -89,15 +107,20 @@ export class TabClient<S> extends ObservableV2<TabClientEvents<S>> {
       this.replicas.set(id, replica)
     }
     replica.refs++
-    const r = replica
     let released = false
+    const current = () => this.replicas.get(id) ?? replica
     return {
-      doc: r.doc,
-      synced: r.synced,
+      get doc() {
+        return current().doc
+      },
+      get synced() {
+        return current().synced
+      },
       release: () => {
         if (released) return
         released = true
-        if (--r.refs > 0 || this.replicas.get(id) !== r) return
+        const r = this.replicas.get(id)
+        if (!r || --r.refs > 0) return
         this.replicas.delete(id)
         r.doc.destroy()
       },
@@ -105,11 +128,11 @@ export class TabClient<S> extends ObservableV2<TabClientEvents<S>> {
   }
 
   /** Calls `method` on the leader and resolves with its answer; waits for a leader if there is none. */
-  call<T = unknown>(method: string, ...args: unknown[]): Promise<T> {
+  call(method: string, args: unknown[]): Promise<unknown> {
     const id = this.nextCall++
     const message: PendingCall['message'] = { dir: 'up', t: 'call', from: this.tabId, id, method, args }
-    return new Promise<T>((resolve, reject) => {
-      const pending: PendingCall = { resolve: resolve as (v: unknown) => void, reject, sent: false, message }
+    return new Promise((resolve, reject) => {
+      const pending: PendingCall = { resolve, reject, sent: false, message }
       this.calls.set(id, pending)
       if (this.leader !== undefined) this.sendCall(pending)
     })
@@ -134,15 +157,24 @@ export class TabClient<S> extends ObservableV2<TabClientEvents<S>> {
       case 'state':
         if (this.leader !== m.from) this.onLeader(m.from)
         this.adoptGeneration(m.generation)
-        this.index.replaceAll(m.list)
-        this.state = m.state
+        this.rows.clear()
+        for (const row of m.list) this.rows.set(row.id, row)
+        this.status = m.status
+        if (m.app !== undefined) this.state = m.app
         this.emit('list', [])
-        this.emit('state', [m.state])
+        this.emit('status', [m.status])
+        if (m.app !== undefined) this.emit('state', [m.app])
+        this.markReady()
         return
       case 'docs':
-        if (this.index.upsert(m.items)) this.emit('list', [])
+        for (const row of m.items) this.rows.set(row.id, row)
+        this.emit('docs', [m.items])
         return
       case 'status':
+        this.status = m.status
+        this.emit('status', [m.status])
+        return
+      case 'app':
         this.state = m.state
         this.emit('state', [m.state])
         return
@@ -161,9 +193,14 @@ export class TabClient<S> extends ObservableV2<TabClientEvents<S>> {
   private onLeader(tabId: string): void {
     if (this.leader === tabId) return
     this.leader = tabId
-    // Calls sent to a leader that has gone may or may not have run: say so rather than run them twice.
+    // Calls sent to a leader that has gone may or may not have run: said so rather than run twice,
+    // unless running them again does no harm.
     for (const [id, call] of this.calls) {
       if (!call.sent) continue
+      if (REPEATABLE.has(call.message.method)) {
+        call.sent = false
+        continue
+      }
       this.calls.delete(id)
       call.reject(new Error('The tab that was syncing this device closed before answering; try again'))
     }
@@ -189,15 +226,26 @@ export class TabClient<S> extends ObservableV2<TabClientEvents<S>> {
     if (!call) return
     this.calls.delete(m.id)
     if (m.ok) call.resolve(m.value)
-    else call.reject(new RemoteCallError(m.error))
+    else call.reject(fromWireError(m.error))
   }
 
+  /**
+   * The leader's documents were superseded (master downloaded): each open replica is replaced by
+   * a fresh one of the new document. Edits the old replica had not yet sent go with it; the
+   * engine keeps what reached it (see its document lifecycle).
+   */
   private adoptGeneration(generation: number): void {
     if (generation <= this.generation) return
     this.generation = generation
-    // The documents were superseded (master downloaded): unsent replica edits are dropped with them.
-    for (const r of this.replicas.values()) r.doc.destroy()
-    this.replicas.clear()
+    const replaced: Array<[string, Y.Doc]> = []
+    for (const [id, old] of this.replicas) {
+      const fresh = this.createReplica(id)
+      fresh.refs = old.refs
+      this.replicas.set(id, fresh)
+      old.doc.destroy()
+      replaced.push([id, fresh.doc])
+    }
+    for (const [id, doc] of replaced) this.emit('replaced', [id, doc])
     this.emit('reset', [])
   }
 

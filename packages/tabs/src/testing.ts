@@ -1,10 +1,16 @@
-import type { LockManagerLike } from '../../src/tabs/leader-lock.ts'
+/**
+ * @packageDocumentation
+ * For tests of apps that share an engine between tabs: several `shareEngine()` calls in one
+ * process (Node has `BroadcastChannel`) with one `MemoryLocks` stand for the tabs of one profile.
+ */
+import type { LockManagerLike } from './leader-lock.ts'
 
 /** An in-process Web Locks manager (exclusive locks, FIFO), as tabs of one browser share. */
 export class MemoryLocks implements LockManagerLike {
   private readonly held = new Set<string>()
   private readonly queues = new Map<string, Array<() => void>>()
 
+  /** Waits for `name`, runs `callback`, holds the lock until its promise settles. */
   request(name: string, options: { signal?: AbortSignal }, callback: (lock: unknown) => Promise<unknown>) {
     return new Promise<unknown>((resolve, reject) => {
       const run = () => {

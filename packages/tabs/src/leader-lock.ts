@@ -1,7 +1,7 @@
 /**
- * Leader election between the tabs of one device profile with the Web Locks API: the tab holding
- * the lock `y-dropbox:<device>` is the leader until it closes; the browser then hands the lock to
- * the next waiting tab.
+ * Leader election between the tabs of one browser profile with the Web Locks API: the tab holding
+ * the lock `y-dropbox-tabs:<name>` is the leader until it closes; the browser then hands the lock
+ * to the next waiting tab.
  */
 
 /** The part of `navigator.locks` used here. */
@@ -58,7 +58,7 @@ export function runForLeader(
   }
 }
 
-/** The lock name for a device profile. */
-export function leaderLockName(device: string): string {
-  return `y-dropbox:${device}`
+/** The lock name of a group of tabs. */
+export function leaderLockName(name: string): string {
+  return `y-dropbox-tabs:${name}`
 }

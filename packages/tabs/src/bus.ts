@@ -52,7 +52,7 @@ export class TabBus<M> {
         listener(message)
       } catch (error) {
         // One bad message must not stop the others from being handled.
-        console.error('y-dropbox demo: a tab message handler failed', error)
+        console.error('y-dropbox tabs: a tab message handler failed', error)
       }
     }
   }
