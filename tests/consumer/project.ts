@@ -18,7 +18,15 @@ export const REPO = fileURLToPath(new URL('../..', import.meta.url))
  */
 export const APP_YJS = '13.6.0'
 /** The packages an app installs from the registry (their folders under packages/). */
-export const PUBLISHED = ['core', 'dropbox-provider', 'dropbox-emulator', 'testing', 'cli', 'tabs', 'react'] as const
+export const PUBLISHED = [
+  'core',
+  'dropbox-provider',
+  'dropbox-emulator',
+  'testing',
+  'cli',
+  'tabs',
+  'react',
+] as const
 const PNPM = ['-y', 'pnpm@10.34.9']
 
 /** A finished child process. */
