@@ -38,27 +38,31 @@ export function App() {
   const dot = state ? state.sync.state : 'inactive'
   return (
     <div class="app">
-      <header class="topbar">
-        {parent && (
-          <a class="back" href={routeHash(parent)} aria-label="Back">
-            ‹
-          </a>
+      <div class="chrome">
+        <header class="topbar">
+          {parent && (
+            <a class="back" href={routeHash(parent)} aria-label="Back">
+              ‹
+            </a>
+          )}
+          <h1>{TITLES[current.name]}</h1>
+          <span
+            class="device-chip"
+            title={
+              session.isLeader.value ? 'This tab syncs the device' : 'Another tab of this device syncs it'
+            }
+          >
+            <span class={`dot ${dot}`} />
+            {state?.deviceName ?? session.profile.defaultName}
+          </span>
+        </header>
+        <Banner />
+        {session.failure.value && (
+          <div class="banner error" role="alert">
+            <div class="text">{session.failure.value}</div>
+          </div>
         )}
-        <h1>{TITLES[current.name]}</h1>
-        <span
-          class="device-chip"
-          title={session.isLeader.value ? 'This tab syncs the device' : 'Another tab of this device syncs it'}
-        >
-          <span class={`dot ${dot}`} />
-          {state?.deviceName ?? session.profile.defaultName}
-        </span>
-      </header>
-      <Banner />
-      {session.failure.value && (
-        <div class="banner error" role="alert">
-          <div class="text">{session.failure.value}</div>
-        </div>
-      )}
+      </div>
       <main>
         <Screen route={current} />
       </main>

@@ -1,4 +1,5 @@
 /** Formatting shared by the screens: dates, times, pain colours and words. */
+import { count } from '../model/plural.ts'
 
 const PAIN_COLORS = [
   '#2f9e5e',
@@ -64,7 +65,7 @@ export function formatAgo(ms: number | undefined, now = Date.now()): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }
 
-/** "1 entry" / "1,234 entries". */
+/** "1 entry" / "1,234 entries", by the language's plural rules. */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString()} ${n === 1 ? one : many}`
+  return count(n, { one, other: many })
 }
