@@ -123,6 +123,7 @@ describe('device profile and routes', () => {
     for (const hash of [
       '#/',
       '#/entry/abc',
+      '#/new',
       '#/report',
       '#/settings',
       '#/settings/cloud',

@@ -6,7 +6,7 @@ import { Banner } from './Banner.tsx'
 import { CloudServices } from './CloudServices.tsx'
 import { DeviceSync } from './DeviceSync.tsx'
 import { DiaryList } from './DiaryList.tsx'
-import { EntryEditor } from './EntryEditor.tsx'
+import { EntryEditor, NewEntry } from './EntryEditor.tsx'
 import { Icon } from './icons.tsx'
 import { UnlockDialog } from './passphrase-parts.tsx'
 import { Report } from './Report.tsx'
@@ -14,6 +14,7 @@ import { Settings } from './Settings.tsx'
 
 const TITLES: Record<Route['name'], string> = {
   diary: 'Pain Diary',
+  new: 'New Entry',
   entry: 'Diary Entry',
   report: 'Report',
   settings: 'Settings',
@@ -23,6 +24,7 @@ const TITLES: Record<Route['name'], string> = {
 }
 
 const PARENT: Partial<Record<Route['name'], Route>> = {
+  new: { name: 'diary' },
   entry: { name: 'diary' },
   cloud: { name: 'settings' },
   sync: { name: 'cloud' },
@@ -68,7 +70,12 @@ export function App() {
       </main>
       <UnlockDialog />
       <nav class="tabbar no-print">
-        <a href="#/" class={current.name === 'diary' || current.name === 'entry' ? 'active' : ''}>
+        <a
+          href="#/"
+          class={
+            current.name === 'diary' || current.name === 'entry' || current.name === 'new' ? 'active' : ''
+          }
+        >
           <Icon name="diary" class="icon" />
           Diary
         </a>
@@ -92,6 +99,8 @@ function Screen({ route: r }: { route: Route }) {
   switch (r.name) {
     case 'diary':
       return <DiaryList />
+    case 'new':
+      return <NewEntry />
     case 'entry':
       return <EntryEditor id={r.id} />
     case 'report':

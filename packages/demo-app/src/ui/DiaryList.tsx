@@ -6,7 +6,6 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { go } from '../app/router.ts'
 import { useSession } from '../app/session.ts'
 import type { DiaryRow } from '../model/diary-index.ts'
-import { randomId } from '../model/entry.ts'
 import { formatDay, formatTime, painColor, plural } from './format.ts'
 import { Icon } from './icons.tsx'
 
@@ -56,9 +55,9 @@ export function DiaryList() {
   )
 }
 
-/** Starts a new entry and opens it. */
+/** Opens a new entry, which exists only once something is entered in it. */
 export function newEntry(): void {
-  go({ name: 'entry', id: randomId() })
+  go({ name: 'new' })
 }
 
 function EmptyDiary() {

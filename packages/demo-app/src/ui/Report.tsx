@@ -79,7 +79,9 @@ function ReportBody({ rows }: { rows: DiaryRow[] }) {
         <Top title="Medications" items={rows.flatMap((r) => r.summary!.medications)} />
         <Top title="Triggers" items={rows.flatMap((r) => r.summary!.triggers)} />
       </div>
-      <div class="table-wrap">
+      {/* Scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus (WCAG 2.1.1) */}
+      <section class="table-wrap" tabIndex={0} aria-label="Entries of the period">
         <table class="entries">
           <thead>
             <tr>
@@ -110,7 +112,7 @@ function ReportBody({ rows }: { rows: DiaryRow[] }) {
             })}
           </tbody>
         </table>
-      </div>
+      </section>
       {rows.length > MAX_TABLE_ROWS && (
         <p class="muted small">
           The {MAX_TABLE_ROWS} most recent of {rows.length.toLocaleString()} entries are listed; choose a

@@ -134,7 +134,7 @@ export async function startStack(): Promise<Stack> {
 
 /** Goes to Settings → Cloud Services → Device Sync Services. */
 export async function openDeviceSync(page: Page): Promise<void> {
-  await page.goto(page.url().replace(/#.*$/, '#/settings/cloud/sync'))
+  await goTo(page, '#/settings/cloud/sync')
   await page.getByTestId('device-sync').waitFor()
 }
 
@@ -176,33 +176,45 @@ export function notes(page: Page): Promise<string> {
   return page.locator('#notes').inputValue()
 }
 
-/** The pain level the open editor shows. */
+/** The pain level the open editor shows (the checked radio of the pain scale). */
 export async function pain(page: Page): Promise<number> {
-  const caption = (await page.locator('.pain-caption').textContent()) ?? ''
-  return Number(caption.split('/')[0])
+  return Number(await page.locator('[role="radio"][aria-checked="true"]').getAttribute('data-pain'))
 }
 
-/** Creates an entry from the diary screen; returns its id. Leaves the editor open. */
+/** The button of pain level `n` on the open entry's pain scale (a radio group). */
+export function painLevel(page: Page, n: number): Locator {
+  return page.getByRole('radio', { name: new RegExp(`^Pain ${n} `) })
+}
+
+/** Goes to a screen of the app (`#/…`) on `page`. */
+export async function goTo(page: Page, hash: string): Promise<void> {
+  await page.goto(page.url().replace(/#.*$/, hash))
+}
+
+/**
+ * Creates an entry from the diary screen (the + button, then what `data` says); returns its id,
+ * which the address shows once something was entered. Leaves the editor open.
+ */
 export async function newEntry(
   page: Page,
   data: { pain?: number; notes?: string; location?: string },
 ): Promise<string> {
-  await page.goto(page.url().replace(/#.*$/, '#/'))
+  await goTo(page, '#/')
   await page.getByRole('button', { name: 'New entry' }).click()
   await page.locator('#notes[data-bound]').waitFor()
-  if (data.pain !== undefined)
-    await page.getByRole('button', { name: `Pain ${data.pain}`, exact: true }).click()
+  if (data.pain !== undefined) await painLevel(page, data.pain).click()
   if (data.location) await page.getByRole('button', { name: data.location, exact: true }).click()
   if (data.notes) {
     await page.locator('#notes').click()
     await page.keyboard.type(data.notes)
   }
+  await page.waitForURL(/#\/entry\//)
   return decodeURIComponent(page.url().split('#/entry/')[1] ?? '')
 }
 
 /** Opens entry `id` on `page` once it has arrived in the device's diary. */
 export async function openEntry(page: Page, id: string): Promise<void> {
-  await page.goto(page.url().replace(/#.*$/, '#/'))
+  await goTo(page, '#/')
   await page.locator(`[data-entry="${id}"]`).waitFor({ timeout: 30_000 })
   await page.locator(`[data-entry="${id}"]`).click()
   await page.locator('#notes[data-bound]').waitFor()
