@@ -69,7 +69,7 @@ export function App() {
         <Screen route={current} />
       </main>
       <UnlockDialog />
-      <nav class="tabbar no-print">
+      <nav class="tabbar no-print" aria-label="Screens">
         <a
           href="#/"
           class={

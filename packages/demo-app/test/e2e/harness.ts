@@ -42,6 +42,8 @@ export interface Stack {
   readFile(path: string): Promise<Uint8Array>
   /** Cuts one device off from the emulated Dropbox; returns the rule id. */
   offline(device: string): Promise<string>
+  /** Adds an emulator fault rule (e.g. latency on one device's uploads); returns its id. */
+  fault(rule: Record<string, unknown>): Promise<string>
   /** Removes a fault rule. */
   online(id: string): Promise<void>
   close(): Promise<void>
@@ -81,6 +83,10 @@ export async function startStack(): Promise<Stack> {
     if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${await res.text()}`)
     return res.json() as Promise<unknown>
   }
+  const fault = async (rule: Record<string, unknown>) => {
+    const { id } = (await admin('POST', 'faults', rule)) as { id: string }
+    return id
+  }
   return {
     emulator,
     vite,
@@ -116,10 +122,8 @@ export async function startStack(): Promise<Stack> {
       if (!res.ok) throw new Error(`emulator download ${path}: ${res.status} ${await res.text()}`)
       return new Uint8Array(await res.arrayBuffer())
     },
-    async offline(device) {
-      const { id } = (await admin('POST', 'faults', { client: device, fault: 'offline' })) as { id: string }
-      return id
-    },
+    offline: (device) => fault({ client: device, fault: 'offline' }),
+    fault,
     async online(id) {
       await admin('DELETE', `faults?id=${encodeURIComponent(id)}`)
     },
@@ -231,6 +235,19 @@ export async function waitForText(
       timeout,
     })
     .toMatch(typeof expected === 'string' ? new RegExp(escapeRegExp(expected)) : expected)
+}
+
+/** Saves a screenshot of `page` as docs/screenshots/`name`.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const path = fileURLToPath(new URL(`../../../../docs/screenshots/${name}.png`, import.meta.url))
+  // Let transitions settle.
+  await page.waitForTimeout(300)
+  await page.screenshot({ path })
+}
+
+/** A browser context the size of a phone (390 × 844 CSS pixels, sharp). */
+export function phoneContext(stack: Stack): Promise<BrowserContext> {
+  return stack.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 })
 }
 
 /** Waits until a toggle button's `aria-pressed` is `pressed`. */
