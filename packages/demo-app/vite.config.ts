@@ -39,6 +39,9 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        // A new version takes over at once, and the first visit is controlled without a reload.
+        skipWaiting: true,
+        clientsClaim: true,
         navigateFallback: 'index.html',
         // The QA page is its own document; the emulator's admin API is never cached.
         navigateFallbackDenylist: [/^\/qa\.html/, /^\/__emulator\//],

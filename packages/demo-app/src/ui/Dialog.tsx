@@ -1,7 +1,7 @@
 /** Modal dialogs: a confirmation that says what will happen, and a plain message box. */
 import type { ComponentChildren } from 'preact'
 import { createPortal } from 'preact/compat'
-import { useEffect, useRef } from 'preact/hooks'
+import { useLayoutEffect, useRef } from 'preact/hooks'
 import { Icon, type IconName } from './icons.tsx'
 
 /** Props of {@link Dialog}. */
@@ -36,7 +36,8 @@ function setAppInert(inert: boolean): void {
  */
 export function Dialog({ title, children, actions, onClose, icon }: DialogProps) {
   const box = useRef<HTMLDivElement>(null)
-  useEffect(() => {
+  // Layout effects: the focus and the keys are the dialog's as soon as it is on screen.
+  useLayoutEffect(() => {
     const before = document.activeElement as HTMLElement | null
     if (open++ === 0) setAppInert(true)
     box.current?.focus()
@@ -45,7 +46,7 @@ export function Dialog({ title, children, actions, onClose, icon }: DialogProps)
       if (before?.isConnected) before.focus()
     }
   }, [])
-  useEffect(() => {
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose?.()
       if (e.key !== 'Tab' || !box.current) return

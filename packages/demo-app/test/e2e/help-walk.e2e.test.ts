@@ -265,10 +265,17 @@ describe('offline and back, a new master, a local backup', () => {
     const done = phone.getByRole('dialog', { name: 'Master DB Downloaded' })
     await waitForText(done, 'with 1 entry that had changes not yet uploaded')
     await waitForText(done, 'Settings › Backup & Restore › Backups on this device')
-    // The diary is the master's now: the unsent words are not in the entry...
+    // The diary is the master's now: the open entry shows the master's notes, without the unsent
+    // words, and goes on syncing what is typed into it.
     await done.getByRole('button', { name: 'OK' }).click()
-    await openEntry(phone, firstEntry)
+    expect(phone.url()).toBe(at)
+    await phone.locator('#notes[data-bound]').waitFor()
     await expect.poll(() => notes(phone), { timeout: ARRIVES_MS }).not.toContain('Unsent from the phone.')
+    await phone.locator('#notes').click()
+    await phone.keyboard.press('Control+End')
+    await phone.keyboard.type(' After the download.')
+    await openEntry(tablet, firstEntry)
+    await expect.poll(() => notes(tablet), { timeout: ARRIVES_MS }).toContain('After the download.')
     // The laptop comes in line too, from its own banner.
     const laptopBanner = laptop.getByTestId('status-banner')
     await waitForText(laptopBanner, 'Tablet uploaded a new master database', NOTICES_MS)

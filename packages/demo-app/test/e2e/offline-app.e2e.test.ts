@@ -67,6 +67,7 @@ describe('installed and offline', () => {
   it('is installable: a manifest with icons, and a service worker that controls the page', async () => {
     await page.goto(`${base}/?device=phone#/`)
     await page.locator('.topbar').waitFor()
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined))
     await expect
       .poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 })
       .toBe(true)
@@ -97,6 +98,8 @@ describe('installed and offline', () => {
     await page.reload()
     await waitForText(page.getByTestId('entry-count'), '1 entry')
     await newEntry(page, { pain: 3, notes: 'Written with no network.' })
+    await goTo(page, '#/')
+    await waitForText(page.getByTestId('diary-list'), 'Written with no network.')
     await page.reload()
     await goTo(page, '#/')
     await waitForText(page.getByTestId('entry-count'), '2 entries')

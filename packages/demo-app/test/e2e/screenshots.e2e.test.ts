@@ -12,7 +12,6 @@ import {
   activate,
   openDeviceSync,
   painLevel,
-  phoneContext as phoneSized,
   type Stack,
   screenshot,
   startStack,
@@ -59,18 +58,14 @@ describe('screenshots for the docs', () => {
   })
 
   it('the diary and an entry at phone width (390 × 844)', async () => {
-    const ctx = await phoneSized(stack)
-    try {
-      const small = await stack.open('phone', '#/', ctx)
-      await small.locator('.row .words').first().waitFor()
-      await screenshot(small, 'phone-diary')
-      await small.locator('.row').nth(1).click()
-      await small.getByTestId('entry-editor').waitFor()
-      await screenshot(small, 'phone-entry')
-      await small.close()
-    } finally {
-      await ctx.close()
-    }
+    await phone.setViewportSize({ width: 390, height: 844 })
+    await screenshot(phone, 'phone-diary')
+    await phone.locator('.row').nth(1).click()
+    await phone.getByTestId('entry-editor').waitFor()
+    await screenshot(phone, 'phone-entry')
+    await phone.goBack()
+    await phone.locator('.row .words').first().waitFor()
+    await phone.setViewportSize({ width: 400, height: 820 })
   })
 
   it('an entry', async () => {
