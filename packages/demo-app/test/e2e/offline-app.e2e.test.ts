@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Emulator, startEmulator } from '@y-dropbox/dropbox-emulator'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { build, type PreviewServer, preview } from 'vite'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { CHROMIUM_ARGS, goTo, newEntry, waitForText } from './harness.ts'
@@ -23,7 +23,7 @@ const appRoot = fileURLToPath(new URL('../..', import.meta.url))
 let emulator: Emulator
 let outDir: string
 let server: PreviewServer | undefined
-let browser: Browser
+let profile: string | undefined
 let context: BrowserContext
 let page: Page
 let base: string
@@ -46,18 +46,20 @@ beforeAll(async () => {
   const address = server.httpServer.address()
   if (!address || typeof address !== 'object') throw new Error('vite preview did not report its port')
   base = `http://127.0.0.1:${address.port}`
-  browser = await chromium.launch({
+  // A persistent profile, as a person's browser has: Chromium does not install from incognito ones.
+  profile = mkdtempSync(join(tmpdir(), 'pain-diary-profile-'))
+  context = await chromium.launchPersistentContext(profile, {
     executablePath: inject('chromiumPath'),
     headless: true,
     args: CHROMIUM_ARGS,
+    viewport: { width: 390, height: 844 },
   })
-  context = await browser.newContext({ viewport: { width: 390, height: 844 } })
-  page = await context.newPage()
+  page = context.pages()[0] ?? (await context.newPage())
 })
 
 afterAll(async () => {
   await context?.close().catch(() => {})
-  await browser?.close().catch(() => {})
+  if (profile) rmSync(profile, { recursive: true, force: true })
   await server?.close().catch(() => {})
   await emulator?.close()
   if (outDir) rmSync(outDir, { recursive: true, force: true })
