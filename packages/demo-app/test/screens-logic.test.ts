@@ -168,3 +168,23 @@ describe('samples and formatting', () => {
     )
   })
 })
+
+describe('entry fields and colours', () => {
+  it('accepts a past date and time, and says what is wrong with an empty, broken or future one', async () => {
+    const { dateTimeProblem } = await import('../src/ui/entry-form.tsx')
+    const now = new Date(2024, 2, 5, 12, 0).getTime()
+    expect(dateTimeProblem('2024-03-05T08:30', now)).toBeUndefined()
+    expect(dateTimeProblem('2024-03-05T12:04', now)).toBeUndefined()
+    expect(dateTimeProblem('', now)).toBe('Enter the date and time of this entry.')
+    expect(dateTimeProblem('2024-03', now)).toMatch(/^Enter a whole date and time/)
+    expect(dateTimeProblem('2024-03-06T08:30', now)).toMatch(/^That is in the future/)
+  })
+
+  it('writes on each pain colour in the ink that reads best, at least 4.5:1', async () => {
+    const { contrast, inkOn, painColor, tint } = await import('../src/ui/format.ts')
+    for (let n = 0; n <= 10; n++) {
+      expect(contrast(painColor(n), inkOn(painColor(n)))).toBeGreaterThanOrEqual(4.5)
+      expect(contrast(tint(painColor(n), 0.3), '#1d2733')).toBeGreaterThanOrEqual(4.5)
+    }
+  })
+})
