@@ -2,15 +2,15 @@
 import { count } from '../model/plural.ts'
 
 const PAIN_COLORS = [
-  '#2f9e5e',
+  '#36a865',
   '#43a35a',
   '#64a844',
   '#86a63a',
   '#ad9a1f',
   '#c78a12',
   '#d8731a',
-  '#dc5d24',
-  '#d4472c',
+  '#e26a2e',
+  '#c8442a',
   '#bf3430',
   '#9e2430',
 ]
