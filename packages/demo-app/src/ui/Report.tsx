@@ -6,7 +6,7 @@ import { useMemo, useState } from 'preact/hooks'
 import { useSession } from '../app/session.ts'
 import type { DiaryRow } from '../model/diary-index.ts'
 import { toLocalDateTime } from '../model/entry.ts'
-import { formatDay, formatTime, painColor } from './format.ts'
+import { formatDay, formatTime, inkOn, painColor } from './format.ts'
 
 const RANGES = [
   { days: 7, label: 'Last 7 days' },
@@ -102,7 +102,12 @@ function ReportBody({ rows }: { rows: DiaryRow[] }) {
                     <div class="muted">{formatTime(s.at)}</div>
                   </td>
                   <td>
-                    <b style={{ color: painColor(s.pain) }}>{s.pain}</b>
+                    <b
+                      class="pain-chip"
+                      style={{ background: painColor(s.pain), color: inkOn(painColor(s.pain)) }}
+                    >
+                      {s.pain}
+                    </b>
                   </td>
                   <td>{s.locations.join(', ')}</td>
                   <td>{s.medications.join(', ')}</td>
