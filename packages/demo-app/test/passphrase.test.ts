@@ -83,27 +83,21 @@ describe('passphrase requests from the engine', () => {
   })
 
   it('puts "Enter passphrase" in the banner when sync waits for it', () => {
-    let asked = 0
-    const view = bannerFor(
-      {
-        sync: {
-          state: SyncState.error,
-          reason: 'passphrase',
-          message: ASKS[1]!,
-          detail: ASKS[1]!,
-          pending: 0,
-        },
-        linked: true,
-        deviceName: 'Tablet',
-        cloud: 'emulator',
-        encrypted: true,
-        needsPassphrase: true,
+    const view = bannerFor({
+      sync: {
+        state: SyncState.error,
+        reason: 'passphrase',
+        message: ASKS[1]!,
+        detail: ASKS[1]!,
+        pending: 0,
       },
-      () => asked++,
-    )
-    expect(view).toMatchObject({ kind: 'error', text: ASKS[1], action: { label: 'Enter passphrase' } })
-    view?.action?.run()
-    expect(asked).toBe(1)
+      linked: true,
+      deviceName: 'Tablet',
+      cloud: 'emulator',
+      encrypted: true,
+      needsPassphrase: true,
+    })
+    expect(view).toMatchObject({ kind: 'error', text: ASKS[1], action: 'enter-passphrase' })
   })
 })
 

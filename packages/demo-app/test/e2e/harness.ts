@@ -32,6 +32,8 @@ export interface Stack {
   readFile(path: string): Promise<Uint8Array>
   /** Cuts one device off from the emulated Dropbox; returns the rule id. */
   offline(device: string): Promise<string>
+  /** Adds an emulator fault rule (e.g. latency on one device's uploads); returns its id. */
+  fault(rule: Record<string, unknown>): Promise<string>
   /** Removes a fault rule. */
   online(id: string): Promise<void>
   close(): Promise<void>
@@ -66,6 +68,10 @@ export async function startStack(): Promise<Stack> {
     })
     if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${await res.text()}`)
     return res.json() as Promise<unknown>
+  }
+  const fault = async (rule: Record<string, unknown>) => {
+    const { id } = (await admin('POST', 'faults', rule)) as { id: string }
+    return id
   }
   return {
     emulator,
@@ -102,10 +108,8 @@ export async function startStack(): Promise<Stack> {
       if (!res.ok) throw new Error(`emulator download ${path}: ${res.status} ${await res.text()}`)
       return new Uint8Array(await res.arrayBuffer())
     },
-    async offline(device) {
-      const { id } = (await admin('POST', 'faults', { client: device, fault: 'offline' })) as { id: string }
-      return id
-    },
+    offline: (device) => fault({ client: device, fault: 'offline' }),
+    fault,
     async online(id) {
       await admin('DELETE', `faults?id=${encodeURIComponent(id)}`)
     },
@@ -120,7 +124,7 @@ export async function startStack(): Promise<Stack> {
 
 /** Goes to Settings → Cloud Services → Device Sync Services. */
 export async function openDeviceSync(page: Page): Promise<void> {
-  await page.goto(page.url().replace(/#.*$/, '#/settings/cloud/sync'))
+  await goTo(page, '#/settings/cloud/sync')
   await page.getByTestId('device-sync').waitFor()
 }
 
@@ -162,33 +166,45 @@ export function notes(page: Page): Promise<string> {
   return page.locator('#notes').inputValue()
 }
 
-/** The pain level the open editor shows. */
+/** The pain level the open editor shows (the checked radio of the pain scale). */
 export async function pain(page: Page): Promise<number> {
-  const caption = (await page.locator('.pain-caption').textContent()) ?? ''
-  return Number(caption.split('/')[0])
+  return Number(await page.locator('[role="radio"][aria-checked="true"]').getAttribute('data-pain'))
 }
 
-/** Creates an entry from the diary screen; returns its id. Leaves the editor open. */
+/** The button of pain level `n` on the open entry's pain scale (a radio group). */
+export function painLevel(page: Page, n: number): Locator {
+  return page.getByRole('radio', { name: new RegExp(`^Pain ${n} `) })
+}
+
+/** Goes to a screen of the app (`#/…`) on `page`. */
+export async function goTo(page: Page, hash: string): Promise<void> {
+  await page.goto(page.url().replace(/#.*$/, hash))
+}
+
+/**
+ * Creates an entry from the diary screen (the + button, then what `data` says); returns its id,
+ * which the address shows once something was entered. Leaves the editor open.
+ */
 export async function newEntry(
   page: Page,
   data: { pain?: number; notes?: string; location?: string },
 ): Promise<string> {
-  await page.goto(page.url().replace(/#.*$/, '#/'))
+  await goTo(page, '#/')
   await page.getByRole('button', { name: 'New entry' }).click()
   await page.locator('#notes[data-bound]').waitFor()
-  if (data.pain !== undefined)
-    await page.getByRole('button', { name: `Pain ${data.pain}`, exact: true }).click()
+  if (data.pain !== undefined) await painLevel(page, data.pain).click()
   if (data.location) await page.getByRole('button', { name: data.location, exact: true }).click()
   if (data.notes) {
     await page.locator('#notes').click()
     await page.keyboard.type(data.notes)
   }
+  await page.waitForURL(/#\/entry\//)
   return decodeURIComponent(page.url().split('#/entry/')[1] ?? '')
 }
 
 /** Opens entry `id` on `page` once it has arrived in the device's diary. */
 export async function openEntry(page: Page, id: string): Promise<void> {
-  await page.goto(page.url().replace(/#.*$/, '#/'))
+  await goTo(page, '#/')
   await page.locator(`[data-entry="${id}"]`).waitFor({ timeout: 30_000 })
   await page.locator(`[data-entry="${id}"]`).click()
   await page.locator('#notes[data-bound]').waitFor()
@@ -205,6 +221,19 @@ export async function waitForText(
       timeout,
     })
     .toMatch(typeof expected === 'string' ? new RegExp(escapeRegExp(expected)) : expected)
+}
+
+/** Saves a screenshot of `page` as docs/screenshots/`name`.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const path = fileURLToPath(new URL(`../../../../docs/screenshots/${name}.png`, import.meta.url))
+  // Let transitions settle.
+  await page.waitForTimeout(300)
+  await page.screenshot({ path })
+}
+
+/** A browser context the size of a phone (390 × 844 CSS pixels, sharp). */
+export function phoneContext(stack: Stack): Promise<BrowserContext> {
+  return stack.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 })
 }
 
 /** Waits until a toggle button's `aria-pressed` is `pressed`. */
