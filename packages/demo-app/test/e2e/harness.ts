@@ -4,6 +4,7 @@
  * does: per-device pages, linking through the emulator's approve page, the Device Sync Services
  * buttons, reading an entry back.
  */
+import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { type Emulator, startEmulator } from '@y-dropbox/dropbox-emulator'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
@@ -223,9 +224,24 @@ export async function waitForText(
     .toMatch(typeof expected === 'string' ? new RegExp(escapeRegExp(expected)) : expected)
 }
 
-/** Saves a screenshot of `page` as docs/screenshots/`name`.png. */
+/**
+ * Where screenshots go: docs/screenshots/ when `UPDATE_SCREENSHOTS=1` (to
+ * refresh the README's pictures), otherwise .test-results/screenshots/ so a
+ * test run leaves the working tree as it was. Ends with a slash; created.
+ */
+export const SCREENSHOT_DIR = fileURLToPath(
+  new URL(
+    process.env.UPDATE_SCREENSHOTS
+      ? '../../../../docs/screenshots/'
+      : '../../../../.test-results/screenshots/',
+    import.meta.url,
+  ),
+)
+mkdirSync(SCREENSHOT_DIR, { recursive: true })
+
+/** Saves a screenshot of `page` as `name`.png in `SCREENSHOT_DIR`. */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  const path = fileURLToPath(new URL(`../../../../docs/screenshots/${name}.png`, import.meta.url))
+  const path = `${SCREENSHOT_DIR}${name}.png`
   // Let transitions settle.
   await page.waitForTimeout(300)
   await page.screenshot({ path })

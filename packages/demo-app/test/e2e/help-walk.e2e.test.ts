@@ -5,7 +5,7 @@
  * the same moment on two and three devices, save while another device uploads, go offline and come
  * back, get a new master while an edit waits to upload and restore it from the local backup, turn
  * one device off, delete all sync data and start again. The phone is phone-sized (390 × 844); its
- * screenshots go to docs/screenshots/phone-*.png.
+ * screenshots are phone-*.png (see SCREENSHOT_DIR in the harness).
  */
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'

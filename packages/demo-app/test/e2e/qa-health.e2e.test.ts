@@ -3,7 +3,15 @@
  * device count and "no problems", read with the same core functions as the y-dropbox command line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { activate, newEntry, type Stack, startStack, waitForSyncState, waitForText } from './harness.ts'
+import {
+  activate,
+  newEntry,
+  openDeviceSync,
+  type Stack,
+  startStack,
+  waitForSyncState,
+  waitForText,
+} from './harness.ts'
 
 let stack: Stack
 
@@ -21,6 +29,7 @@ describe('QA page pool check', () => {
     await newEntry(phone, { pain: 4, notes: 'Checked from the QA page.' })
     await activate(phone)
     await phone.getByRole('button', { name: 'Return to Settings' }).click()
+    await openDeviceSync(phone)
     await waitForSyncState(phone, 'Active')
     const tablet = await stack.open('tablet')
     await activate(tablet)

@@ -1,17 +1,17 @@
 /**
  * Screenshots of the diary, an entry, the Device Sync Services screen, the status banner, the
- * report and the QA page, saved to docs/screenshots/ for the README (taken with sync running
+ * report and the QA page, saved for the README (see SCREENSHOT_DIR; taken with sync running
  * against the emulator, so they show the real thing); the diary and an entry at phone width too
  * (the help walk takes the phone-width sync screens).
  */
-import { mkdirSync, statSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { statSync } from 'node:fs'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   activate,
   openDeviceSync,
   painLevel,
+  SCREENSHOT_DIR,
   type Stack,
   screenshot,
   startStack,
@@ -19,14 +19,11 @@ import {
   waitForText,
 } from './harness.ts'
 
-const OUT = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url))
-
 let stack: Stack
 let phoneContext: BrowserContext
 let phone: Page
 
 beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true })
   stack = await startStack()
   phoneContext = await stack.browser.newContext({
     viewport: { width: 400, height: 820 },
@@ -43,7 +40,7 @@ afterAll(async () => {
 async function shoot(page: Page, name: string): Promise<void> {
   // Let transitions and the virtual list settle.
   await page.waitForTimeout(300)
-  const path = `${OUT}${name}.png`
+  const path = `${SCREENSHOT_DIR}${name}.png`
   await page.screenshot({ path })
   expect(statSync(path).size).toBeGreaterThan(10_000)
 }
