@@ -65,7 +65,12 @@ export function engineOptions(store: DropboxBlobStore, root: string, deviceName:
 export async function buildPool(ctx: BenchContext, root = '/bench-pool'): Promise<Pool> {
   const diary = ctx.diary()
   const store = await openStore(ctx.remote)
-  const options = { ...engineOptions(store, root, 'writer'), ...NEVER_COMPACT, gcGraceMs: 0 }
+  const options = {
+    ...engineOptions(store, root, 'writer'),
+    ...NEVER_COMPACT,
+    gcGraceMs: 0,
+    unsafeShortGcGrace: true,
+  }
   const local = options.local as MemoryLocalStore
   const { result: engine, ms } = await timed(async () => {
     const engine = await SyncEngine.open(options)

@@ -138,7 +138,7 @@ async function runChildBootstrap(
   const spec = { url: ctx.remote.url, root, tokens }
   const script = new URL('./profile-bootstrap.ts', import.meta.url).pathname
   const profiling = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []
-  const child = spawn(process.execPath, [...profiling, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, [...profiling, '--conditions=source', '--import', 'tsx', script], {
     // Tokens go through the environment of our own child, never onto a command line or a log.
     env: { ...process.env, BENCH_BOOTSTRAP: JSON.stringify(spec) },
     stdio: ['ignore', 'pipe', 'pipe'],

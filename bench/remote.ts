@@ -164,7 +164,8 @@ export async function storedBytes(
 
 async function startChild(options: RemoteOptions): Promise<RemoteHost> {
   const child = fork(new URL('./emulator-host.ts', import.meta.url).pathname, [], {
-    execArgv: ['--import', 'tsx'],
+    // `source`: workspace packages resolve to their TypeScript sources (no build needed).
+    execArgv: ['--conditions=source', '--import', 'tsx'],
     env: { ...process.env, BENCH_EMULATOR_OPTIONS: JSON.stringify(options) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })

@@ -5,7 +5,7 @@
  * instead (`bench/growth.json`, its own section of RESULTS.md). Ctrl+C writes
  * what finished so far.
  *
- * Usage: node --expose-gc --import tsx bench/run.ts [--size 10000] [--quick]
+ * Usage: node --expose-gc --conditions=source --import tsx bench/run.ts [--size 10000] [--quick]
  *        [--growth] [--out <dir>] [--no-profile] [--budget <s>] [--saves <n>]
  */
 import { parseArgs } from 'node:util'

@@ -14,6 +14,7 @@ import {
   measureWeatherBootstrap,
   type Weather,
 } from './scenarios/bootstrap.ts'
+import { bundleSizeResult, measureBundleSizes } from './scenarios/bundle-size.ts'
 import { chromiumResult, measureChromium } from './scenarios/chromium.ts'
 import { coldStartResult, measureColdStart } from './scenarios/cold-start.ts'
 import { compactionResult, measureCompaction } from './scenarios/compaction.ts'
@@ -59,10 +60,11 @@ const ORDER = [
   'compaction',
   'devices',
   'chromium',
+  'bundle-size',
 ]
 
 /** How many times {@link runSuite} reports a new step (for the progress display). */
-export const SUITE_STEPS = 7
+export const SUITE_STEPS = 8
 
 /**
  * Runs everything; `onScenario` is told when each step starts (for the
@@ -128,6 +130,11 @@ export async function runSuite(
   results.push(filePerEntryResult(ctx, await measureFilePerEntry(ctx)))
   results.push(automergeResult(ctx, await measureAutomerge(ctx)))
   results.push(yIndexeddbResult(ctx, await measureYIndexeddb(ctx)))
+
+  onScenario('11: bundle size')
+  ctx.progress.phase('Bundling for the browser (esbuild)', 1)
+  results.push(bundleSizeResult(await measureBundleSizes()))
+  ctx.progress.tick()
 
   return results.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id))
 }

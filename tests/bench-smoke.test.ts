@@ -13,6 +13,7 @@ import { entryFingerprint, generateDiary } from '../bench/data.ts'
 import { measureGrowth } from '../bench/growth.ts'
 import { summariseProfile } from '../bench/profile.ts'
 import { formatFigure, type RunInfo, renderResults, writeResults } from '../bench/report.ts'
+import { type BundleFigures, CORE_BUDGET_BYTES, measureBundle } from '../bench/scenarios/bundle-size.ts'
 import { type GrowthPoint, growthResult } from '../bench/scenarios/growth-table.ts'
 import { runSuite } from '../bench/suite.ts'
 import type { BenchContext, ScenarioResult } from '../bench/types.ts'
@@ -43,7 +44,7 @@ describe('bench at a smoke size', () => {
     results = await runSuite(ctx)
     // A loaded 2-core machine: the suite (Chromium, fleets of devices, peers) may take minutes.
   }, 900_000)
-  afterAll(() => dispose?.())
+  afterAll(() => dispose?.(), 60_000)
 
   it('runs every scenario, each with at least one row of numbers', () => {
     expect(results.map((r) => r.id)).toEqual([
@@ -59,6 +60,7 @@ describe('bench at a smoke size', () => {
       'compaction',
       'devices',
       'chromium',
+      'bundle-size',
     ])
     for (const result of results) {
       const numbers = result.rows.filter((r) => typeof r.ours === 'object' || typeof r.baseline === 'object')
@@ -126,6 +128,22 @@ describe('bench at a smoke size', () => {
     expect(raw).toMatchObject({ entries: SIZE, perEntry: { opened: SIZE } })
     expect((raw.bootstrap as { listed: number }).listed).toBe(SIZE)
     expect(byId('chromium').rows.some((r) => r.target === '≤ 0.1× peer')).toBe(true)
+  })
+
+  it('measures the browser bundles: core alone within its budget, the app with the provider and the SDK', async () => {
+    const raw = byId('bundle-size').raw as { app: BundleFigures; core: BundleFigures; yjs: BundleFigures }
+    expect(raw.core.gzip).toBeGreaterThan(raw.yjs.gzip)
+    expect(raw.app.gzip).toBeGreaterThan(raw.core.gzip)
+    expect(raw.core.gzip).toBeLessThanOrEqual(CORE_BUDGET_BYTES)
+    for (const b of [raw.app, raw.core]) expect(b.gzip).toBeLessThan(b.minified)
+    expect(Object.keys(raw.app.byPackage)).toEqual(
+      expect.arrayContaining(['dropbox', 'yjs', 'lib0', '@y-dropbox/core', '@y-dropbox/dropbox-provider']),
+    )
+    expect(Object.keys(raw.core.byPackage)).not.toContain('dropbox')
+    // A Node built-in cannot reach a browser bundle: the build fails instead.
+    await expect(measureBundle(["export { FsBlobStore } from '@y-dropbox/core/node'"])).rejects.toThrow(
+      /node:/,
+    )
   })
 
   it('renders RESULTS.md with the summary and one table per scenario, and marks an interrupted run', async () => {

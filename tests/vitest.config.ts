@@ -1,5 +1,13 @@
 import { defineProject } from 'vitest/config'
+import { sourceConditions } from '../source-conditions.ts'
 
 export default defineProject({
-  test: { name: 'tests', include: ['**/*.test.ts'], exclude: ['**/node_modules/**'], testTimeout: 300_000 },
+  ...sourceConditions,
+  test: {
+    name: 'tests',
+    include: ['**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'consumer/**'],
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+  },
 })

@@ -46,6 +46,8 @@ export async function startBrowserHost(tmp: string): Promise<BrowserHost> {
     bundle: true,
     format: 'esm',
     platform: 'browser',
+    // Workspace packages from their TypeScript sources (no build needed).
+    conditions: ['source'],
     target: 'chrome120',
     write: false,
     logLevel: 'warning',

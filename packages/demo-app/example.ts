@@ -1,7 +1,7 @@
 /**
  * Two devices of the pain diary syncing without a browser, over an in-memory cloud: what the
  * syncing tab of each device does when the user activates sync and downloads the master.
- * Run from the repository root: `npx tsx packages/demo-app/example.ts`
+ * Run from the repository root: `npx tsx --conditions=source packages/demo-app/example.ts`
  */
 import { MemoryCloud, MemoryLocalStore } from '@y-dropbox/core'
 import { profileFromUrl } from './src/app/profile.ts'

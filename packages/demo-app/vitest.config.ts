@@ -1,6 +1,8 @@
 import { defineProject } from 'vitest/config'
+import { sourceConditions } from '../../source-conditions.ts'
 
 export default defineProject({
+  ...sourceConditions,
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
     name: 'demo-app',

@@ -1,4 +1,4 @@
-// Runnable: npx tsx packages/dropbox-provider/example.ts
+// Runnable: npx tsx --conditions=source packages/dropbox-provider/example.ts
 // A DropboxBlobStore against the in-process emulator; swap the emulator for an app key to use Dropbox.
 import { startEmulator } from '@y-dropbox/dropbox-emulator'
 import { createDropboxBlobStore } from '@y-dropbox/dropbox-provider'

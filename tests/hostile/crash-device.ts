@@ -12,7 +12,7 @@
  *   compacted <bool> / collected <n> / uploaded-master / downloaded-master
  *
  * An untyped failure ends the process with code 1 (the test fails on it).
- * Run: node --import tsx tests/hostile/crash-device.ts (env below).
+ * Run: node --conditions=source --import tsx tests/hostile/crash-device.ts (env below).
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { NeedsMasterError, SyncEngine, YDropboxError } from '@y-dropbox/core'
@@ -58,6 +58,8 @@ const engine = await SyncEngine.open({
   autoSync: false,
   compactAfterFiles: 6,
   gcGraceMs: 10 * 60_000,
+  // Its clock runs fast: ten simulated minutes pass in moments.
+  unsafeShortGcGrace: true,
   now,
   onError: () => {},
 })

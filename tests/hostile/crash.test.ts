@@ -87,7 +87,7 @@ function startDevice(
   tally: Map<string, number>,
 ): { child: ChildProcess; ready: Promise<void>; exited: Promise<string> } {
   const refreshToken = emulator.issueTokens({ clientId: APP_KEY }).refreshToken
-  const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', SCRIPT], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {

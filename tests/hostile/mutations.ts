@@ -224,7 +224,7 @@ export async function applyMutation(base: Baseline, m: Mutation): Promise<Applie
     // JSON that still parses with every field of its original type may carry forged values.
     const before = parseJson(data)
     const after = out.writes[0]?.[1] && parseJson(out.writes[0][1])
-    if (before && after && shape(after) === shape(before)) out.forgery = true
+    if (before && after && shape(readable(after, before)) === shape(before)) out.forgery = true
   }
   return out
 }
@@ -296,6 +296,23 @@ function setField(json: Json, path: string[], value: unknown): void {
 }
 
 /** The type of every field, to tell a forged value from a wrong-typed one. */
+/**
+ * Fields a reader may do without (DESIGN.md, remote formats): a file that
+ * lost one of them, or gained a field it does not know, still reads as a
+ * valid file with possibly forged values.
+ */
+const OPTIONAL_FIELDS = new Set(['encryption', 'generation', 'active'])
+
+/** `after` as a reader sees it next to `before`: unknown fields ignored, missing optional ones as they were. */
+function readable(after: Json, before: Json): Json {
+  const out: Json = {}
+  for (const [key, value] of Object.entries(before)) {
+    if (key in after) out[key] = after[key]
+    else if (OPTIONAL_FIELDS.has(key)) out[key] = value
+  }
+  return out
+}
+
 function shape(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(shape).join(',')}]`
   if (typeof value === 'object' && value !== null)

@@ -9,6 +9,12 @@ import { describe, it } from 'vitest'
 import { command, run, tally } from './model.ts'
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? (process.env.SOAK ? 5000 : 200))
+const WIDE_RUNS = Number(process.env.PROPERTY_WIDE_RUNS ?? (process.env.SOAK ? 500 : 20))
+
+/** Replay a failure with the seed and path it printed: PROPERTY_SEED=… PROPERTY_PATH=… MODEL_DEBUG=1 */
+const replay = process.env.PROPERTY_SEED
+  ? { seed: Number(process.env.PROPERTY_SEED), path: process.env.PROPERTY_PATH }
+  : {}
 
 describe('many devices over one MemoryCloud with faults', () => {
   it(`converge and keep every flushed edit (${RUNS} runs)`, async () => {
@@ -27,15 +33,20 @@ describe('many devices over one MemoryCloud with faults', () => {
         ),
         async (seed, [devices, commands]) => run(seed, devices, commands),
       ),
-      {
-        numRuns: RUNS,
-        verbose: 1,
-        // Replay a failure with the seed and path it printed: PROPERTY_SEED=… PROPERTY_PATH=… MODEL_DEBUG=1
-        ...(process.env.PROPERTY_SEED
-          ? { seed: Number(process.env.PROPERTY_SEED), path: process.env.PROPERTY_PATH }
-          : {}),
-      },
+      { numRuns: RUNS, verbose: 1, ...replay },
     )
     console.log(`property runs: ${JSON.stringify(tally)}`)
+  })
+
+  it(`converge at 12 devices too (${WIDE_RUNS} runs)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(command(12), { minLength: 20, maxLength: 100, size: 'max' }),
+        async (seed, commands) => run(seed, 12, commands),
+      ),
+      { numRuns: WIDE_RUNS, verbose: 1, ...replay },
+    )
+    console.log(`property runs at 12 devices: ${JSON.stringify(tally)}`)
   })
 })

@@ -1,8 +1,11 @@
 /**
  * Many devices over one MemoryCloud with faults: random interleavings of
- * edits, syncs, compaction, GC, crashes, offline periods and master resets.
- * After healing, every device must show the same documents, and every edit
- * flushed before a crash must be present unless a master reset replaced it.
+ * edits, syncs, compaction, GC, crashes, offline periods, master resets,
+ * turning sync off and on, Delete All followed by a new pool, a second
+ * engine on a device's store (always refused) and housekeeping-only
+ * failures. After healing, every device must show the same documents within
+ * three rounds of `syncNow()` on every device, and every edit flushed before
+ * a crash must be present unless a master reset replaced it.
  */
 import {
   type BlobStore,
@@ -10,6 +13,8 @@ import {
   MemoryCloud,
   MemoryLocalStore,
   NeedsMasterError,
+  PoolDeletedError,
+  StoreInUseError,
   SyncEngine,
 } from '@y-dropbox/core'
 import fc from 'fast-check'
@@ -31,6 +36,11 @@ export type Command =
   | { t: 'faults'; dev: number; on: boolean }
   | { t: 'uploadMaster'; dev: number }
   | { t: 'downloadMaster'; dev: number }
+  | { t: 'deactivate'; dev: number }
+  | { t: 'activate'; dev: number }
+  | { t: 'deleteAll'; dev: number }
+  | { t: 'secondEngine'; dev: number }
+  | { t: 'choreFaults'; dev: number; on: boolean }
 
 export const command = (devices: number): fc.Arbitrary<Command> => {
   const dev = fc.integer({ min: 0, max: devices - 1 })
@@ -61,6 +71,11 @@ export const command = (devices: number): fc.Arbitrary<Command> => {
     { weight: 1, arbitrary: fc.record({ t: fc.constant('faults' as const), dev, on: fc.boolean() }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('uploadMaster' as const), dev }) },
     { weight: 1, arbitrary: fc.record({ t: fc.constant('downloadMaster' as const), dev }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('deactivate' as const), dev }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('activate' as const), dev }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('deleteAll' as const), dev }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('secondEngine' as const), dev }) },
+    { weight: 1, arbitrary: fc.record({ t: fc.constant('choreFaults' as const), dev, on: fc.boolean() }) },
   )
 }
 
@@ -78,6 +93,8 @@ export interface ModelEnv {
   setOffline(i: number, on: boolean): Promise<void>
   /** Turns transient faults (failures, lost responses, rate limits, lag) on or off for device `i`. */
   setFaults(i: number, on: boolean): Promise<void>
+  /** Makes only housekeeping fail for device `i` (device records, snapshots); optional. */
+  setChoreFaults?(i: number, on: boolean): Promise<void>
   /** Every path under the pool root, for debugging output. */
   paths(): Promise<string[]>
   close(): Promise<void>
@@ -108,6 +125,9 @@ export function memoryEnv(seed: number): ModelEnv {
             }
           : { failureRate: 0, failAfterWriteRate: 0, rateLimitRate: 0, listLag: 0, duplicateRate: 0 },
       )
+    },
+    async setChoreFaults(i, on) {
+      clients[i]!.setFaults({ failPaths: on ? /\/(devices|snapshots|shards)\// : undefined })
     },
     async paths() {
       return cloud.files('/pool').map((f) => f.meta.path)
@@ -183,6 +203,19 @@ export async function run(
       Object.assign(e, flags)
     }
   }
+  /** Every edit present in `d`'s database now lives in its current epoch (it was pushed whole). */
+  const carried = async (d: Device) => {
+    const listed = new Set(d.engine.list().map((x) => x.id))
+    for (const e of edits) {
+      if (!listed.has(e.doc) || !(await d.engine.doc(e.doc)).getMap('entry').has(e.key)) continue
+      Object.assign(e, { flushed: true, pushed: true, epoch: d.engine.pool?.epoch })
+    }
+  }
+  /** Activate: joining another epoch or creating a pool pushes the whole local database there. */
+  const activate = async (d: Device) => {
+    const before = d.engine.pool?.epoch
+    if ((await succeeds(d.engine.activate(), 'activate')) && d.engine.pool?.epoch !== before) await carried(d)
+  }
   const debug = async (label: string) => {
     if (!process.env.MODEL_DEBUG) return
     console.log(`--- ${label}`)
@@ -252,14 +285,35 @@ export async function run(
         await env.setFaults(c.dev, c.on)
         break
       case 'uploadMaster':
-        if (await succeeds(d.engine.uploadMaster(), 'uploadMaster')) {
-          // The master is this device's database: every edit it holds lives on in the new epoch.
-          const listed = new Set(d.engine.list().map((x) => x.id))
-          for (const e of edits) {
-            if (!listed.has(e.doc) || !(await d.engine.doc(e.doc)).getMap('entry').has(e.key)) continue
-            Object.assign(e, { flushed: true, pushed: true, epoch: d.engine.pool?.epoch })
-          }
-        }
+        // The master is this device's database: every edit it holds lives on in the new epoch.
+        if (await succeeds(d.engine.uploadMaster(), 'uploadMaster')) await carried(d)
+        break
+      case 'deactivate':
+        await d.engine.deactivate()
+        count('deactivations')
+        break
+      case 'activate':
+        await activate(d)
+        break
+      case 'deleteAll':
+        // Delete All, then Activate on the same device: a new pool from its database.
+        if (await succeeds(d.engine.deleteAllSyncData(), 'deleteAll')) await activate(d)
+        break
+      case 'secondEngine': {
+        // Another tab of the same profile: refused while this engine holds the store.
+        const second = SyncEngine.open({
+          remote: d.remote,
+          local: d.local,
+          root: '/pool',
+          now,
+          onError: () => {},
+        })
+        await expect(second).rejects.toBeInstanceOf(StoreInUseError)
+        count('second engines refused')
+        break
+      }
+      case 'choreFaults':
+        await env.setChoreFaults?.(c.dev, c.on)
         break
       case 'downloadMaster':
         // Unsent changes are discarded by design (kept in a local backup).
@@ -275,16 +329,21 @@ export async function run(
   for (const [i, d] of devs.entries()) {
     await env.setOffline(i, false)
     await env.setFaults(i, false)
+    await env.setChoreFaults?.(i, false)
     await d.engine.flush()
     mark(i, { flushed: true })
   }
+  // Every device converges within three rounds of syncNow() on every device, counting the
+  // user's one answer to what its status asks (download the master, activate again).
   for (let round = 0; round < 3; round++) {
     for (const d of devs) {
+      if (d.engine.status.state === 'inactive') await activate(d)
       try {
         await d.engine.syncNow()
       } catch (error) {
-        if (!(error instanceof NeedsMasterError)) throw error
-        await d.engine.downloadMaster()
+        if (error instanceof NeedsMasterError) await d.engine.downloadMaster()
+        else if (error instanceof PoolDeletedError) await activate(d)
+        else throw error
       }
     }
   }

@@ -1,5 +1,5 @@
 // Two devices syncing one diary through an in-memory cloud.
-// Run: npx tsx packages/core/examples/two-devices.ts
+// Run: npx tsx --conditions=source packages/core/examples/two-devices.ts
 import { MemoryCloud, MemoryLocalStore, SyncEngine } from '@y-dropbox/core'
 
 const cloud = new MemoryCloud() // stands in for Dropbox; use DropboxBlobStore in an app

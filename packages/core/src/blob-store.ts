@@ -23,17 +23,38 @@ export interface BlobMeta {
   deleted?: true
 }
 
-/** A file's bytes and metadata, as `get` returns them. */
-export interface GetResult {
+/** How `put` treats an existing file at the path: `{ update: rev }` writes only over that revision. */
+export type PutMode =
+  | 'add'
+  | 'overwrite'
+  | {
+      /** The revision the file must be at. */
+      update: string
+    }
+
+/** A file as `get` returns it. */
+export interface BlobFile {
+  /** The file's bytes. */
   data: Uint8Array
+  /** Its metadata. */
   meta: BlobMeta
 }
 
-/** How `put` treats an existing file at the path. */
-export type PutMode = 'add' | 'overwrite' | { update: string }
+/** What `list` returns: the entries, and the cursor that lists what changes after them. */
+export interface BlobListing {
+  /** Files (and, in cursor listings, deletions). */
+  entries: BlobMeta[]
+  /** Pass to the next `list` (or to `watch`) to see only later changes. */
+  cursor: string
+}
 
 /** A remote, shared, eventually consistent file store. */
 export interface BlobStore {
+  /**
+   * The storage as users know it, used in status messages (`'Dropbox'`).
+   * Optional: messages then say "cloud storage".
+   */
+  readonly serviceName?: string
   /**
    * Writes a file. Mode `add` fails with `ConflictError` if the path holds
    * different bytes and succeeds without change if it holds identical bytes,
@@ -42,7 +63,7 @@ export interface BlobStore {
    */
   put(path: string, data: Uint8Array, mode: PutMode): Promise<BlobMeta>
   /** Reads a file, or `undefined` when there is none. */
-  get(path: string): Promise<GetResult | undefined>
+  get(path: string): Promise<BlobFile | undefined>
   /**
    * Lists files under `prefix`, recursively. Without a cursor: every file that
    * exists (never deletions). With a cursor from an earlier call: only what
@@ -54,7 +75,7 @@ export interface BlobStore {
    * that a cursor listing may name a path more than once: apply its entries
    * in order, the last one for a path wins.
    */
-  list(prefix: string, cursor?: string): Promise<{ entries: BlobMeta[]; cursor: string }>
+  list(prefix: string, cursor?: string): Promise<BlobListing>
   /** Deletes files; paths that do not exist are ignored. */
   delete(paths: string[]): Promise<void>
   /**
@@ -71,7 +92,7 @@ export interface BlobStore {
    * since, `undefined` when it is gone. Optional: without it the engine
    * calls `get` for each file.
    */
-  getFolder?(folder: string, files: readonly BlobMeta[]): Promise<Array<GetResult | undefined>>
+  getFolder?(folder: string, files: readonly BlobMeta[]): Promise<Array<BlobFile | undefined>>
   /**
    * Waits until something under the cursor's prefix changes: resolves `true`
    * then, `false` on the store's own timeout, and rejects with an `AbortError`

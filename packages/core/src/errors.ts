@@ -11,11 +11,20 @@ export interface YDropboxErrorOptions {
   cause?: unknown
 }
 
-/** Base class of every error y-dropbox throws on purpose. */
+/**
+ * Base class of every error y-dropbox throws on purpose. The message is the
+ * plain sentence (status messages quote it); the package name is added only
+ * when the error is printed (`toString`, and the default `onError`).
+ */
 export class YDropboxError extends Error {
   constructor(message: string, options?: YDropboxErrorOptions) {
-    super(`y-dropbox: ${message}`, options)
+    super(message, options)
     this.name = new.target.name
+  }
+
+  /** `y-dropbox ConflictError: …`, so a printed error says where it came from. */
+  override toString(): string {
+    return `y-dropbox ${this.name}: ${this.message}`
   }
 }
 
@@ -105,8 +114,49 @@ export function isRetryable(error: unknown): error is TransientError | RateLimit
 /** Sync stopped because another device uploaded a new master database: download it to continue. */
 export class NeedsMasterError extends YDropboxError {}
 
+/** Options of a {@link PoolDeletedError}. */
+export interface PoolDeletedErrorOptions extends YDropboxErrorOptions {
+  /** A new pool was started in its place (activating joins it). */
+  replaced?: boolean
+}
+
 /** Sync stopped because the pool was deleted from the remote (Delete All Local & Remote Sync Data). */
-export class PoolDeletedError extends YDropboxError {}
+export class PoolDeletedError extends YDropboxError {
+  /** A new pool was started in its place (activating joins it). */
+  readonly replaced: boolean
+
+  constructor(message: string, options: PoolDeletedErrorOptions = {}) {
+    super(message, options)
+    this.replaced = options.replaced ?? false
+  }
+}
 
 /** The pool is encrypted and this device has no passphrase for it, or the passphrase is wrong. */
 export class PassphraseError extends YDropboxError {}
+
+/**
+ * The LocalStore is already used by another engine: another tab or window of
+ * the app on the same profile, another process, or a second `SyncEngine.open`
+ * in this one. Two engines on one store would overwrite each other's unsent
+ * changes, so the second is refused.
+ */
+export class StoreInUseError extends YDropboxError {}
+
+/** The store cannot be written (a plain copy of a Dropbox folder opened read-only). */
+export class ReadOnlyStoreError extends YDropboxError {}
+
+/**
+ * The JavaScript runtime lacks something an operation needs (WebCrypto for an
+ * encrypted pool, a secure random source), and the app did not supply it
+ * through the `platform` option of `SyncEngine.open`.
+ */
+export class PlatformError extends YDropboxError {
+  constructor(
+    /** The missing capability, as named in the `platform` option: `'subtle'` or `'randomBytes'`. */
+    readonly missing: 'subtle' | 'randomBytes',
+    message: string,
+    options?: YDropboxErrorOptions,
+  ) {
+    super(message, options)
+  }
+}

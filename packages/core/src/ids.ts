@@ -1,12 +1,13 @@
 /** Identifiers: device ids, epoch ids and pool ids are random, lower case (Dropbox lower-cases paths). */
 import { CorruptBlobError } from './errors.ts'
+import { idRandomBytes } from './platform.ts'
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const ID_PATTERN = /^[a-z0-9]{8,32}$/
 
 /** A random lower-case alphanumeric id; 16 characters carry about 82 bits. */
 export function randomId(length = 16): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(length))
+  const bytes = idRandomBytes(length)
   let out = ''
   // 252 = 7 * 36: rejecting bytes above it keeps every character equally likely.
   for (const b of bytes) out += b < 252 ? ALPHABET[b % 36] : ALPHABET[Math.floor(Math.random() * 36)]

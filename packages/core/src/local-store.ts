@@ -7,6 +7,12 @@
 /** A key and its new value; `undefined` deletes the key. */
 export type LocalWrite = [key: string, value: Uint8Array | undefined]
 
+/** A store reserved for one engine; see {@link LocalStore.claim}. */
+export interface LocalStoreClaim {
+  /** Gives the store back, so another engine may claim it. */
+  release(): Promise<void>
+}
+
 /** This device's durable key-value store. */
 export interface LocalStore {
   /** Reads a value, or `undefined` when the key is absent. */
@@ -20,4 +26,12 @@ export interface LocalStore {
   write(batch: LocalWrite[]): Promise<void>
   /** Releases the store; later calls reject. */
   close(): Promise<void>
+  /**
+   * Reserves the store for one engine until the claim is released, or the tab
+   * or process holding it ends. Rejects with `StoreInUseError` while another
+   * engine holds it: another tab, another process, or a second engine in this
+   * one (two engines on one store would overwrite each other's unsent
+   * changes). Optional: without it, the app must open one engine per store.
+   */
+  claim?(): Promise<LocalStoreClaim>
 }

@@ -107,7 +107,7 @@ describe('an encrypted pool, through the syncing tab', () => {
     await expect(tablet.calls.syncNow()).rejects.toThrow(/changed on another device/)
     const waiting = tablet.leader.source.state()
     expect(waiting).toMatchObject({ sync: { state: 'error' }, needsPassphrase: true })
-    expect(bannerFor(waiting, () => {})?.action?.label).toBe('Enter passphrase')
+    expect(bannerFor(waiting)?.action).toBe('enter-passphrase')
 
     await expect(tablet.calls.unlock(PASSPHRASE)).rejects.toThrow(/passphrase is wrong/)
     // Still waiting for it: the banner keeps offering to enter it.

@@ -107,15 +107,25 @@ describe('the syncing tab over a real engine', () => {
     expect(readEntry(fresh).notes).toBe('from the phone')
   })
 
-  it('shows retry notes while a round retries and drops them when it ends', async () => {
+  it('keeps a retry as a technical detail while a round retries, and drops it when the round ends', async () => {
     const phone = await device(new MemoryCloud(), 'Phone')
     const seen = watch(phone.leader)
-    phone.link.onRetry?.({ operation: 'upload', attempt: 1, delayMs: 3000, reason: 'rate-limit' })
-    expect(seen.states.at(-1)?.notice).toBe('Dropbox asked to slow down (rate limited); retrying in 3 s…')
-    phone.link.onRetry?.({ operation: 'list', attempt: 2, delayMs: 400, reason: 'network' })
-    expect(seen.states.at(-1)?.notice).toBe('Cannot reach Dropbox; retrying in 1 s…')
+    phone.link.onRetry?.({
+      operation: 'upload /a',
+      attempt: 1,
+      delayMs: 3000,
+      reason: 'rate-limit',
+      status: 429,
+    })
+    expect(seen.states.at(-1)?.retry).toBe(
+      'upload /a: attempt 1 failed (rate-limit, HTTP 429); next attempt in 3 s',
+    )
+    phone.link.onRetry?.({ operation: 'list /', attempt: 2, delayMs: 400, reason: 'network' })
+    expect(seen.states.at(-1)?.retry).toBe('list /: attempt 2 failed (network); next attempt in 1 s')
     await phone.calls.activate()
-    expect(seen.states.at(-1)?.notice).toBeUndefined()
+    expect(seen.states.at(-1)?.retry).toBeUndefined()
+    // The sentence is the engine's, in the diary's words: nothing of the retry in it.
+    expect(seen.states.at(-1)?.sync.message).toBe('Up to date')
   })
 
   it('unlinks: sync goes off and the link is forgotten', async () => {

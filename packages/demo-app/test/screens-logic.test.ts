@@ -9,7 +9,7 @@ import { bannerFor } from '../src/ui/Banner.tsx'
 import { formatAgo, painColor, plural } from '../src/ui/format.ts'
 
 const state = (sync: Partial<DeviceState['sync']>, extra: Partial<DeviceState> = {}): DeviceState => ({
-  sync: { state: 'idle', message: 'Up to date', pending: 0, ...sync },
+  sync: { state: 'idle', reason: 'up-to-date', message: 'Up to date', pending: 0, ...sync },
   linked: true,
   deviceName: 'Phone',
   cloud: 'emulator',
@@ -21,9 +21,11 @@ const state = (sync: Partial<DeviceState['sync']>, extra: Partial<DeviceState> =
 describe('status banner', () => {
   it('says nothing while sync is simply off, and warns when it was stopped from elsewhere', () => {
     expect(bannerFor(undefined)).toBeUndefined()
-    expect(bannerFor(state({ state: 'inactive', message: 'Sync is off on this device' }))).toBeUndefined()
+    expect(
+      bannerFor(state({ state: 'inactive', reason: 'off', message: 'Sync is off on this device' })),
+    ).toBeUndefined()
     const stopped = 'Sync was turned off: the sync data in Dropbox was deleted from another device.'
-    expect(bannerFor(state({ state: 'inactive', message: stopped }))).toMatchObject({
+    expect(bannerFor(state({ state: 'inactive', reason: 'pool-deleted', message: stopped }))).toMatchObject({
       kind: 'warn',
       text: stopped,
     })
@@ -34,7 +36,7 @@ describe('status banner', () => {
       state({
         state: 'syncing',
         message: 'Downloading…',
-        progress: { phase: 'Downloading', done: 3, total: 12 },
+        progress: { phase: 'Downloading', step: 'downloading-changes', done: 3, total: 12 },
       }),
     )
     expect(view).toMatchObject({
@@ -51,27 +53,44 @@ describe('status banner', () => {
     })
   })
 
-  it('prefers a retry note while a round retries, and offers the fix for errors and new masters', () => {
+  it('keeps the sentence of the status while a round retries, with the retry among the details', () => {
+    const view = bannerFor(
+      state(
+        { state: 'syncing', reason: 'uploading', message: 'Uploading 1 change…' },
+        { retry: 'upload /pain-diary/x: attempt 2 failed (rate-limit, HTTP 429); next attempt in 3 s' },
+      ),
+    )
+    expect(view).toMatchObject({ kind: 'info', busy: true, text: 'Uploading 1 change…' })
+    expect(view?.details).toEqual([
+      'Retrying: upload /pain-diary/x: attempt 2 failed (rate-limit, HTTP 429); next attempt in 3 s',
+    ])
+  })
+
+  it('offers the fix for errors and new masters, and the backups when edits were kept', () => {
+    const offline = bannerFor(
+      state({
+        state: 'offline',
+        reason: 'offline',
+        message: 'No connection to Dropbox.',
+        detail: 'network error',
+      }),
+    )
+    expect(offline).toMatchObject({ kind: 'warn', details: ['Detail: network error'] })
+    expect(offline?.action).toBeUndefined()
+    expect(bannerFor(state({ state: 'error', message: 'Sync stopped.' }))?.action).toBe('open-sync')
     expect(
       bannerFor(
-        state(
-          { state: 'syncing', message: 'Uploading 1 change…' },
-          { notice: 'Dropbox asked to slow down (rate limited); retrying in 3 s…' },
-        ),
+        state({ state: 'error', reason: 'access-revoked', action: 'link-dropbox', message: 'Lost access.' }),
+      )?.action,
+    ).toBe('link-dropbox')
+    expect(bannerFor(state({ state: 'needs-master', message: 'A new master…' }))?.action).toBe(
+      'download-master',
+    )
+    expect(
+      bannerFor(
+        state({ notes: [{ kind: 'edits-kept', backup: 'b1', ids: ['e1'] }], message: 'Up to date. Kept.' }),
       ),
-    ).toMatchObject({
-      kind: 'warn',
-      text: 'Dropbox asked to slow down (rate limited); retrying in 3 s…',
-    })
-    expect(bannerFor(state({ state: 'offline', message: 'Cannot reach Dropbox; retrying.' }))?.kind).toBe(
-      'warn',
-    )
-    expect(bannerFor(state({ state: 'error', message: 'Link Dropbox again.' }))?.action?.label).toBe(
-      'Open Device Sync',
-    )
-    expect(bannerFor(state({ state: 'needs-master', message: 'A new master…' }))?.action?.label).toBe(
-      'Download Master DB to Device',
-    )
+    ).toMatchObject({ kind: 'info', action: 'open-backups' })
   })
 
   it('is green when up to date and blue while changes wait', () => {
@@ -104,6 +123,7 @@ describe('device profile and routes', () => {
     for (const hash of [
       '#/',
       '#/entry/abc',
+      '#/new',
       '#/report',
       '#/settings',
       '#/settings/cloud',
@@ -132,7 +152,8 @@ describe('samples and formatting', () => {
 
   it('formats counts, ages, colours and platforms', () => {
     expect(plural(1, 'entry', 'entries')).toBe('1 entry')
-    expect(plural(1234, 'entry', 'entries')).toBe(`${(1234).toLocaleString()} entries`)
+    expect(plural(1234, 'entry', 'entries')).toBe('1,234 entries')
+    expect(plural(0, 'entry', 'entries')).toBe('0 entries')
     expect(formatAgo(undefined)).toBe('never')
     expect(formatAgo(1000, 3000)).toBe('just now')
     expect(formatAgo(0, 3000)).toBe('never')
@@ -145,5 +166,25 @@ describe('samples and formatting', () => {
     expect(describePlatform('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1')).toBe(
       'Safari on iOS',
     )
+  })
+})
+
+describe('entry fields and colours', () => {
+  it('accepts a past date and time, and says what is wrong with an empty, broken or future one', async () => {
+    const { dateTimeProblem } = await import('../src/ui/entry-form.tsx')
+    const now = new Date(2024, 2, 5, 12, 0).getTime()
+    expect(dateTimeProblem('2024-03-05T08:30', now)).toBeUndefined()
+    expect(dateTimeProblem('2024-03-05T12:04', now)).toBeUndefined()
+    expect(dateTimeProblem('', now)).toBe('Enter the date and time of this entry.')
+    expect(dateTimeProblem('2024-03', now)).toMatch(/^Enter a whole date and time/)
+    expect(dateTimeProblem('2024-03-06T08:30', now)).toMatch(/^That is in the future/)
+  })
+
+  it('writes on each pain colour in the ink that reads best, at least 4.5:1', async () => {
+    const { contrast, inkOn, painColor, tint } = await import('../src/ui/format.ts')
+    for (let n = 0; n <= 10; n++) {
+      expect(contrast(painColor(n), inkOn(painColor(n)))).toBeGreaterThanOrEqual(4.5)
+      expect(contrast(tint(painColor(n), 0.3), '#1d2733')).toBeGreaterThanOrEqual(4.5)
+    }
   })
 })

@@ -1,12 +1,13 @@
 import { MemoryCloud, MemoryLocalStore } from '@y-dropbox/core'
+import { shareEngine } from '@y-dropbox/tabs'
+import { MemoryLocks } from '@y-dropbox/tabs/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { profileFromUrl } from '../src/app/profile.ts'
 import { MemoryLink } from '../src/cloud/memory-link.ts'
-import type { DeviceState } from '../src/device/device-api.ts'
+import { type DeviceCalls, type DeviceState, deviceCall } from '../src/device/device-api.ts'
 import { openLeaderOn } from '../src/device/open-leader.ts'
+import { DiaryIndex } from '../src/model/diary-index.ts'
 import { initEntry, notesOf, readEntry, setPain } from '../src/model/entry.ts'
-import { TabHub } from '../src/tabs/tab-hub.ts'
-import { MemoryLocks } from './helpers/memory-locks.ts'
 import { openDevice } from './helpers/test-device.ts'
 import { until } from './helpers/until.ts'
 
@@ -24,17 +25,21 @@ function phoneTabs(cloud: MemoryCloud) {
   const profile = profileFromUrl(new URL(`http://localhost/?device=${device}&push=5&poll=50`))
   let engines = 0
   const openTab = (tabId: string) => {
-    const hub = new TabHub<DeviceState>({
-      device,
+    const hub = shareEngine<DeviceState, DeviceCalls>({
+      name: device,
       tabId,
       locks,
-      openLeader: () => {
+      open: () => {
         engines++
         return openLeaderOn(disk.reopen(), profile, link, { autoSync: false })
       },
     })
     cleanups.push(() => hub.close())
-    return hub
+    // The diary index of the tab, as the session keeps it.
+    const index = new DiaryIndex()
+    hub.on('list', () => index.replaceAll(hub.list()))
+    hub.on('docs', (items) => index.upsert(items))
+    return Object.assign(hub, { index })
   }
   return { openTab, engines: () => engines, profile }
 }
@@ -49,13 +54,13 @@ describe('tabs of one device over a real engine', () => {
     const laptop = await openDevice(cloud, 'Laptop')
     cleanups.push(() => laptop.close())
 
-    await second.client.call('activate')
+    await deviceCall(second, 'activate')
     await laptop.calls.activate()
-    const h = second.client.open('e1')
+    const h = second.open('e1')
     await h.synced
     initEntry(h.doc, { at: '2024-06-01T09:00', pain: 5, notes: 'From the second tab.' })
-    await until(() => first.client.index.get('e1')?.summary?.pain === 5, 'summary in the first tab')
-    await second.client.call('syncNow')
+    await until(() => first.index.get('e1')?.summary?.pain === 5, 'summary in the first tab')
+    await deviceCall(second, 'syncNow')
     await laptop.calls.syncNow()
     expect(readEntry(await laptop.leader.source.doc('e1'))).toMatchObject({
       pain: 5,
@@ -70,21 +75,18 @@ describe('tabs of one device over a real engine', () => {
     const first = tabs.openTab('first')
     await new Promise<void>((resolve) => first.once('elected', resolve))
     const second = tabs.openTab('second')
-    await second.client.call('activate')
-    const h = second.client.open('e1')
+    await deviceCall(second, 'activate')
+    const h = second.open('e1')
     await h.synced
     initEntry(h.doc, { pain: 2, notes: 'before' })
-    await until(() => first.client.index.get('e1') !== undefined, 'entry listed')
+    await until(() => first.index.get('e1') !== undefined, 'entry listed')
     const elected = new Promise<void>((resolve) => second.once('elected', resolve))
     await first.close()
     notesOf(h.doc).insert(6, ' and after')
     setPain(h.doc, 6)
     await elected
-    await until(
-      () => second.client.index.get('e1')?.summary?.words === 'before and after',
-      'edit in the new engine',
-    )
-    await second.client.call('syncNow')
+    await until(() => second.index.get('e1')?.summary?.words === 'before and after', 'edit in the new engine')
+    await deviceCall(second, 'syncNow')
     const laptop = await openDevice(cloud, 'Laptop')
     cleanups.push(() => laptop.close())
     await laptop.calls.activate()

@@ -49,6 +49,7 @@ export interface FaultRule {
   probability?: number
   /** Hits the next N matching requests, then stops. */
   nextN?: number
+  /** What a hit request gets (see {@link FaultKind}). */
   fault: FaultKind
   /** `Retry-After` seconds of 429 faults (default 1). */
   retryAfterSeconds?: number
@@ -60,8 +61,11 @@ export interface FaultRule {
 
 /** A rule as listed: its id, hits so far and, for `nextN` rules, how many hits remain. */
 export interface ActiveFaultRule extends FaultRule {
+  /** The rule's id (given or generated). */
   id: string
+  /** Requests it has hit so far. */
   hits: number
+  /** For `nextN` rules: hits left before it stops. */
   remaining?: number
 }
 

@@ -1,6 +1,8 @@
 /**
  * Points Dropbox clients at an emulator by rewriting Dropbox's hosts in request URLs.
  * Browser-safe: this module imports nothing from Node.
+ *
+ * @module @y-dropbox/dropbox-emulator/fetch
  */
 
 /** Origins of the Dropbox API v2 hosts, each served by the emulator on one port. */

@@ -5,6 +5,8 @@
  * injection and request counters for tests and benchmarks.
  *
  * @packageDocumentation
+ *
+ * @module @y-dropbox/dropbox-emulator
  */
 export { CONTENT_HASH_BLOCK_SIZE, dropboxContentHash } from './content-hash.ts'
 export type { ActiveFaultRule, FaultController, FaultKind, FaultRule } from './faults.ts'

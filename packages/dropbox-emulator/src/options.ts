@@ -66,7 +66,10 @@ export interface Emulator {
    * Issues tokens without the OAuth dance. With `clientId`, refreshing requires that client id;
    * without, any client id may refresh. `accountId` defaults to the emulator's one account.
    */
-  issueTokens(options?: { clientId?: string; accountId?: string }): IssuedTokens & { refreshToken: string }
+  issueTokens(options?: { clientId?: string; accountId?: string }): IssuedTokens & {
+    /** Always present: these grants are offline ones. */
+    refreshToken: string
+  }
   /** Wipes every file and folder (tokens stay valid; cursors answer `reset`). */
   reset(): Promise<void>
   /** Lifetime of access tokens issued from now on, in milliseconds. */
@@ -85,9 +88,14 @@ export interface Emulator {
 
 /** One file as listed by `emulator.files()` and `GET /__emulator/files`. */
 export interface EmulatorFile {
+  /** The path with the case it was first written with (Dropbox's `path_display`). */
   path: string
+  /** The path in lower case (Dropbox's `path_lower`). */
   pathLower: string
+  /** Size in bytes. */
   size: number
+  /** The current revision. */
   rev: string
+  /** Dropbox's content hash of the bytes (hex). */
   contentHash: string
 }

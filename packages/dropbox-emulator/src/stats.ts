@@ -20,6 +20,7 @@ export interface RouteStats {
 
 /** Snapshot returned by `emulator.stats()`. */
 export interface EmulatorStats {
+  /** Every counted route together. */
   total: RouteStats
   /** By route name: `files/upload`, `oauth2/token`... */
   routes: Record<string, RouteStats>

@@ -41,6 +41,7 @@ export interface AuthorizationCode extends Grant {
 
 /** Tokens handed to a client. */
 export interface IssuedTokens {
+  /** The bearer token for API calls. */
   accessToken: string
   /** Absent for online (no refresh) grants. */
   refreshToken?: string

@@ -15,7 +15,8 @@ import { emulatorFetch } from '../src/index.ts'
 import { bytes, connected } from './helpers.ts'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const bin = join(here, '..', 'bin', 'y-dropbox-emulator.mjs')
+// The command's source (the published bin runs its compiled form, checked by tests/consumer).
+const bin = join(here, '..', 'src', 'bin.ts')
 const cleanup: Array<() => Promise<void>> = []
 
 afterEach(async () => {
@@ -60,7 +61,9 @@ describe('y-dropbox-emulator command line', () => {
   })
 
   it('refuses unknown options with exit code 2 and the usage', async () => {
-    const child = spawn(process.execPath, [bin, '--bogus'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', bin, '--bogus'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let err = ''
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString()
@@ -71,7 +74,9 @@ describe('y-dropbox-emulator command line', () => {
 })
 
 async function launch(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', bin, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   cleanup.push(async () => {
     if (child.exitCode === null) child.kill('SIGKILL')
   })

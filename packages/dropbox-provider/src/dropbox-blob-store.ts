@@ -4,7 +4,7 @@
  * complete listings, long-poll and batched writes.
  */
 
-import type { BlobMeta, BlobStore, GetResult, PutMode } from '@y-dropbox/core'
+import type { BlobFile, BlobListing, BlobMeta, BlobStore, PutMode } from '@y-dropbox/core'
 import { abortReason, contentHash } from '@y-dropbox/core'
 import { Dropbox, type DropboxAuth } from 'dropbox'
 import { type AttemptContext, DropboxCaller } from './caller.ts'
@@ -25,6 +25,8 @@ import { type PutManyFile, putManyFiles } from './put-many.ts'
  * with bounded concurrency.
  */
 export class DropboxBlobStore implements BlobStore {
+  /** Status messages name the storage as users know it. */
+  readonly serviceName = 'Dropbox'
   /** The SDK client. */
   readonly client: Dropbox
   /** The auth object whose tokens the client uses. */
@@ -63,8 +65,7 @@ export class DropboxBlobStore implements BlobStore {
   }
 
   /**
-   * {@inheritDoc BlobStore.put}
-   * The content hash is computed here, sent with the upload and compared with
+   * {@link @y-dropbox/core!BlobStore.put | BlobStore.put} on Dropbox. The content hash is computed here, sent with the upload and compared with
    * what Dropbox stored. A write whose response was lost is recognised on
    * retry by the bytes now at the path, never reported as a conflict.
    */
@@ -86,11 +87,10 @@ export class DropboxBlobStore implements BlobStore {
   }
 
   /**
-   * {@inheritDoc BlobStore.get}
-   * Handles both SDK builds (`fileBinary` and `fileBlob`) and checks the bytes
+   * {@link @y-dropbox/core!BlobStore.get | BlobStore.get} on Dropbox. Handles both SDK builds (`fileBinary` and `fileBlob`) and checks the bytes
    * against Dropbox's content hash, downloading again on a mismatch.
    */
-  async get(path: string): Promise<GetResult | undefined> {
+  async get(path: string): Promise<BlobFile | undefined> {
     const p = normalizePath(path)
     try {
       return await this.#reads.run(() =>
@@ -111,13 +111,13 @@ export class DropboxBlobStore implements BlobStore {
   }
 
   /**
-   * {@inheritDoc BlobStore.getFolder}
-   * One `files/download_zip` of the folder, unzipped here; each file is
-   * checked against the listing's size and content hash. Files the zip does
-   * not serve (changed since the listing, or the zip refused as too large or
-   * holding 10,000 entries or more) are downloaded one by one.
+   * {@link @y-dropbox/core!BlobStore.getFolder | BlobStore.getFolder} on Dropbox: one
+   * `files/download_zip` of the folder, unzipped here; each file is checked
+   * against the listing's size and content hash. Files the zip does not serve
+   * (changed since the listing, or the zip refused as too large or holding
+   * 10,000 entries or more) are downloaded one by one.
    */
-  getFolder(folder: string, files: readonly BlobMeta[]): Promise<Array<GetResult | undefined>> {
+  getFolder(folder: string, files: readonly BlobMeta[]): Promise<Array<BlobFile | undefined>> {
     return getFolderFiles(
       { caller: this.#caller, client: this.client, reads: this.#reads, get: (path) => this.get(path) },
       folder,
@@ -126,13 +126,12 @@ export class DropboxBlobStore implements BlobStore {
   }
 
   /**
-   * {@inheritDoc BlobStore.list}
-   * Pages through `list_folder/continue` until Dropbox has no more. A deleted
+   * {@link @y-dropbox/core!BlobStore.list | BlobStore.list} on Dropbox. Pages through `list_folder/continue` until Dropbox has no more. A deleted
    * entry may name a folder: that path and everything under it is gone. A
    * missing folder lists as empty, with a cursor that reports its files once
    * they appear.
    */
-  list(prefix: string, cursor?: string): Promise<{ entries: BlobMeta[]; cursor: string }> {
+  list(prefix: string, cursor?: string): Promise<BlobListing> {
     return listFolder(
       { caller: this.#caller, reads: this.#reads, pageSize: this.#options.listPageSize },
       prefix,
@@ -141,8 +140,7 @@ export class DropboxBlobStore implements BlobStore {
   }
 
   /**
-   * {@inheritDoc BlobStore.delete}
-   * One path: `delete_v2`; more: `delete_batch` jobs of up to 1,000, each
+   * {@link @y-dropbox/core!BlobStore.delete | BlobStore.delete} on Dropbox. One path: `delete_v2`; more: `delete_batch` jobs of up to 1,000, each
    * result checked, so a refused deletion is an error, never silent.
    */
   async delete(paths: string[]): Promise<void> {
@@ -151,8 +149,7 @@ export class DropboxBlobStore implements BlobStore {
   }
 
   /**
-   * {@inheritDoc BlobStore.watch}
-   * One `list_folder/longpoll` of up to `longpollTimeoutS`. When Dropbox asks
+   * {@link @y-dropbox/core!BlobStore.watch | BlobStore.watch} on Dropbox: one `list_folder/longpoll` of up to `longpollTimeoutS`. When Dropbox asks
    * for a `backoff`, the next `watch` waits that long before polling again.
    */
   async watch(cursor: string, signal: AbortSignal): Promise<boolean> {

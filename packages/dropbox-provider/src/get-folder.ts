@@ -7,7 +7,7 @@
  * be read.
  */
 
-import type { BlobMeta, GetResult } from '@y-dropbox/core'
+import type { BlobFile, BlobMeta } from '@y-dropbox/core'
 import { contentHash } from '@y-dropbox/core'
 import type { Dropbox } from 'dropbox'
 import { unzipSync } from 'fflate'
@@ -22,7 +22,7 @@ export interface GetFolderContext {
   client: Dropbox
   reads: Limiter
   /** The store's single-file read, for files the zip does not serve. */
-  get(path: string): Promise<GetResult | undefined>
+  get(path: string): Promise<BlobFile | undefined>
 }
 
 /** Reads `files` (from a listing of `folder`), in input order, through one zip where Dropbox allows it. */
@@ -30,7 +30,7 @@ export async function getFolderFiles(
   ctx: GetFolderContext,
   folder: string,
   files: readonly BlobMeta[],
-): Promise<Array<GetResult | undefined>> {
+): Promise<Array<BlobFile | undefined>> {
   const prefix = normalizeFolder(folder)
   const paths = files.map((meta) => normalizePath(meta.path))
   const outside = paths.find((p) => !isUnder(p, prefix))

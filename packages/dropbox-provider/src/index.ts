@@ -6,6 +6,8 @@
  * listings, long-poll watching and batched writes. Plus OAuth helpers: PKCE
  * in the browser, token stores, unlinking. Node-only helpers (file token
  * store, loopback link) are in `@y-dropbox/dropbox-provider/node`.
+ *
+ * @module @y-dropbox/dropbox-provider
  */
 
 export { DEFAULT_SCOPES, DROPBOX_AUTHORIZE_URL } from './auth/authorize.ts'

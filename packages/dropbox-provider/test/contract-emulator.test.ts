@@ -1,5 +1,5 @@
-import { runBlobStoreContract } from '@y-dropbox/core/testing'
 import type { Emulator } from '@y-dropbox/dropbox-emulator'
+import { runBlobStoreContract } from '@y-dropbox/testing'
 import { afterAll, beforeAll, describe } from 'vitest'
 import { emulatorStore, startTestEmulator } from './helpers/emulator.ts'
 

@@ -1,4 +1,4 @@
-import { runBlobStoreContract } from '@y-dropbox/core/testing'
+import { runBlobStoreContract } from '@y-dropbox/testing'
 import { describe } from 'vitest'
 import { createDropboxBlobStore } from '../src/create-store.ts'
 

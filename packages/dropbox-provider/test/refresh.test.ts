@@ -67,9 +67,7 @@ describe('token refresh', () => {
     const { store } = testStore(dbx)
     const error = await store.get('/f').catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AuthError)
-    expect((error as Error).message).toBe(
-      'y-dropbox: Dropbox access was revoked or expired; link Dropbox again',
-    )
+    expect((error as Error).message).toBe('Dropbox access was revoked or expired; link Dropbox again')
     const text = `${(error as Error).message} ${(error as Error).stack} ${String((error as Error).cause)}`
     for (const secret of Object.values(TEST_SECRETS)) expect(text).not.toContain(secret)
   })

@@ -1,6 +1,6 @@
 /**
  * End-to-end encryption of a pool: a passphrase becomes an AES-GCM-256 key
- * through PBKDF2-SHA256 (WebCrypto, the same in browsers and Node). The salt,
+ * through PBKDF2-SHA256 (WebCrypto: the runtime's, or the app's `platform.subtle`). The salt,
  * the iteration count and a key check live in `pool.json`, so a wrong
  * passphrase is refused before anything is written or applied. Every blob is
  * sealed with a random IV and its identity (pool, epoch, device, seq) as
@@ -8,6 +8,7 @@
  */
 import { PassphraseError } from '../errors.ts'
 import type { BlobCipher } from '../format/cipher.ts'
+import { secureRandomBytes, webCrypto } from '../platform.ts'
 
 /** PBKDF2 iterations of new pools (OWASP's 2023 figure for PBKDF2-HMAC-SHA256). */
 export const KDF_ITERATIONS = 600_000
@@ -16,10 +17,13 @@ const IV_BYTES = 12
 
 /** The `encryption` field of `pool.json`. */
 export interface EncryptionParams {
+  /** The key derivation function. */
   kdf: 'PBKDF2-SHA256'
+  /** PBKDF2 iterations the key was derived with. */
   iterations: number
   /** Base64 salt (16 random bytes); also names the key. */
   salt: string
+  /** The cipher the files are sealed with. */
   cipher: 'AES-GCM-256'
   /** Base64 AES-GCM seal of a known text: opens only with the right key. */
   check: string
@@ -36,7 +40,7 @@ export async function createEncryption(
   passphrase: string,
 ): Promise<{ params: EncryptionParams; key: PoolKey }> {
   assertPassphrase(passphrase)
-  const salt = toBase64(globalThis.crypto.getRandomValues(new Uint8Array(16)))
+  const salt = toBase64(secureRandomBytes(16))
   const raw = await deriveKey(passphrase, salt, KDF_ITERATIONS)
   const check = toBase64(await cipherFor(raw).seal(new TextEncoder().encode(KEY_CHECK), `check:${salt}`))
   return {
@@ -81,15 +85,17 @@ export function checkParams(params: unknown): EncryptionParams {
 
 /** AES-GCM-256 with a random 96-bit IV prepended to each ciphertext. */
 export function cipherFor(raw: Uint8Array): BlobCipher {
-  const key = globalThis.crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, 'AES-GCM', false, [
+  // Asked for here, so a runtime without WebCrypto is refused before anything is sealed or opened.
+  const subtle = webCrypto()
+  const key = subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, 'AES-GCM', false, [
     'encrypt',
     'decrypt',
   ])
   const encoder = new TextEncoder()
   return {
     async seal(plain, aad) {
-      const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES))
-      const sealed = await globalThis.crypto.subtle.encrypt(
+      const iv = secureRandomBytes(IV_BYTES) as Uint8Array<ArrayBuffer>
+      const sealed = await subtle.encrypt(
         { name: 'AES-GCM', iv, additionalData: encoder.encode(aad) },
         await key,
         plain as Uint8Array<ArrayBuffer>,
@@ -101,7 +107,7 @@ export function cipherFor(raw: Uint8Array): BlobCipher {
     },
     async open(sealed, aad) {
       if (sealed.length < IV_BYTES + 16) throw new Error('sealed payload too short')
-      const plain = await globalThis.crypto.subtle.decrypt(
+      const plain = await subtle.decrypt(
         {
           name: 'AES-GCM',
           iv: sealed.subarray(0, IV_BYTES) as Uint8Array<ArrayBuffer>,
@@ -117,7 +123,7 @@ export function cipherFor(raw: Uint8Array): BlobCipher {
 
 async function deriveKey(passphrase: string, salt: string, iterations: number): Promise<Uint8Array> {
   assertPassphrase(passphrase)
-  const subtle = globalThis.crypto.subtle
+  const subtle = webCrypto()
   const material = await subtle.importKey(
     'raw',
     new TextEncoder().encode(passphrase.normalize('NFC')),

@@ -14,7 +14,7 @@
  * {@link BULK_MAX_BYTES} bytes, which the pull then fetches file by file.
  * The shards of a snapshot follow the same rule in their folder.
  */
-import type { BlobMeta, GetResult } from '../blob-store.ts'
+import type { BlobFile, BlobMeta } from '../blob-store.ts'
 import type { NamedManifest } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
 
@@ -26,7 +26,7 @@ export const BULK_MAX_FILES = 5000
 export const BULK_MAX_BYTES = 256 * 1024 * 1024
 
 /** What folder reads fetched, by path (`undefined`: the file is gone). Paths not in it are fetched one by one. */
-export type Prefetched = Map<string, GetResult | undefined>
+export type Prefetched = Map<string, BlobFile | undefined>
 
 /**
  * Reads in bulk what the rule above allows of `files` (log files of `epoch` to

@@ -2,9 +2,10 @@
 import type { BlobStore } from '../blob-store.ts'
 import type { PoolKey } from '../crypto/passphrase.ts'
 import type { BlobCipher } from '../format/cipher.ts'
-import type { RemoteView } from '../remote/remote-view.ts'
+import { RemoteView } from '../remote/remote-view.ts'
 import type { EngineCore } from './core.ts'
-import type { SyncProgress } from './status.ts'
+import type { ProgressStep, StatusNote } from './status.ts'
+import type { StatusReporter } from './status-reporter.ts'
 
 /** The engine's remote half, handed to each sync step. */
 export interface SyncContext {
@@ -15,22 +16,27 @@ export interface SyncContext {
   cipher?: BlobCipher
   /** The pool key the cipher was made from. */
   key?: PoolKey
-  /** Reports progress of long work (undefined clears it). */
-  progress(progress: SyncProgress | undefined): void
-  /** Shows a message to the user without changing the state. */
-  notice(message: string): void
+  /** Reports progress of long work (no step: it ended). */
+  progress(step?: ProgressStep, done?: number, total?: number): void
+  /** Shows the user something the round had to leave aside. */
+  note(note: StatusNote): void
   /** Reports a damaged remote file that was skipped. */
   quarantined(path: string, error: unknown): void
 }
 
-/** Associated data of a log batch: binds the ciphertext to its place in the pool. */
-export function logAad(poolId: string, epoch: string, deviceId: string, seq: number): string {
-  return `log:${poolId}:${epoch}:${deviceId}:${seq}`
-}
-
-/** Associated data of a shard. */
-export function shardAad(poolId: string, epoch: string): string {
-  return `shard:${poolId}:${epoch}`
+/** The context of one engine's steps, reporting through `status`. */
+export function createContext(core: EngineCore, remote: BlobStore, status: StatusReporter): SyncContext {
+  return {
+    core,
+    remote,
+    view: new RemoteView(remote, core.layout),
+    progress: (step, done, total) => status.progress(step, done, total),
+    note: (note) => status.note(note),
+    quarantined: (path, error) => {
+      core.options.onError(error, `skipped a damaged sync file ${path}`)
+      status.note({ kind: 'damaged-file', detail: error instanceof Error ? error.message : String(error) })
+    },
+  }
 }
 
 /** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */

@@ -5,26 +5,22 @@
  * never interleave.
  */
 import * as Y from 'yjs'
-import { CorruptBlobError } from '../errors.ts'
+import { CorruptBlobError, YDropboxError } from '../errors.ts'
 import type { BlobEntry } from '../format/blob.ts'
-import { assertDocId, randomId } from '../ids.ts'
+import { assertDocId } from '../ids.ts'
 import type { LocalStore, LocalWrite } from '../local-store.ts'
 import { PoolLayout } from '../remote/layout.ts'
-import type { NamedManifest } from '../remote/records.ts'
+import { Device, type DeviceStateView } from './device-state.ts'
 import { DocIndex, type IndexEntry } from './doc-index.ts'
 import { type DocsEvent, SafeObservable, type SyncEngineEvents } from './events.ts'
-import { type DeviceState, decodeState, encodeJson, keys } from './local-state.ts'
+import { LiveDocs } from './live-docs.ts'
+import { keys } from './local-state.ts'
 import { Mutex } from './mutex.ts'
 import type { ResolvedOptions } from './options.ts'
+import { isDeletedDoc, META_MAP, REMOTE_ORIGIN } from './origins.ts'
 
 /** A remote entry with where it came from (a device id, or `snapshot`). */
 export type RemoteEntry = BlobEntry & { source: string }
-
-/** Transaction origin of updates applied from other devices. */
-export const REMOTE_ORIGIN = Symbol('y-dropbox:remote')
-
-/** The map inside every document where the engine keeps its own fields. */
-export const META_MAP = 'y-dropbox'
 
 /** Local documents and durable state of one engine. */
 export class EngineCore {
@@ -36,14 +32,8 @@ export class EngineCore {
   readonly pendingIds = new Set<string>()
   /** Sealed batches waiting for upload: seq → document ids. */
   readonly outbox = new Map<number, string[]>()
-  /** Coverage vectors of the snapshot manifests read in the current epoch. */
-  knownCoverage: Array<Record<string, number>> = []
-  /** Gaps in devices' logs seen while later files are listed: `device/seq` → rounds seen. */
-  readonly gaps = new Map<string, number>()
-  /** Parsed snapshot manifests by path, with the rev they were read at. */
-  readonly manifestCache = new Map<string, { rev: string; manifest: NamedManifest }>()
   readonly #queue = new Map<string, Uint8Array[]>()
-  readonly #live = new Map<string, { doc: Y.Doc; detach: () => void }>()
+  readonly #live = new LiveDocs()
   #flushTimer: ReturnType<typeof setTimeout> | undefined
   #closed = false
   /** Called after each flush that stored changes (the sync layer schedules a push). */
@@ -52,35 +42,27 @@ export class EngineCore {
   private constructor(
     readonly store: LocalStore,
     readonly options: ResolvedOptions,
-    public state: DeviceState,
+    /** This device's sync state and its transitions. */
+    readonly device: Device,
   ) {
     this.layout = new PoolLayout(options.root)
     this.events = new SafeObservable(options.onError)
   }
 
-  /** Loads (or creates) the device state, the index and the outbox. */
+  /** Loads (or creates) the device state, the index and the pending list. */
   static async load(store: LocalStore, options: ResolvedOptions): Promise<EngineCore> {
-    const raw = await store.get(keys.state)
-    const state: DeviceState = raw
-      ? decodeState(raw)
-      : {
-          format: 1,
-          deviceId: randomId(),
-          deviceName: 'This device',
-          active: false,
-          nextSeq: 1,
-          coverage: {},
-          quarantine: {},
-        }
-    if (options.deviceName !== undefined) state.deviceName = options.deviceName
-    const core = new EngineCore(store, options, state)
+    const core = new EngineCore(store, options, await Device.load(store, options.deviceName))
     const bucketKeys = await store.keys(keys.indexPrefix)
     const buckets = await Promise.all(bucketKeys.map((k) => store.get(k)))
     for (const bytes of buckets) if (bytes) core.index.loadBucket(bytes)
     for (const key of await store.keys(keys.pendingPrefix))
       core.pendingIds.add(key.slice(keys.pendingPrefix.length))
-    if (!raw || options.deviceName !== undefined) await store.write([[keys.state, encodeJson(state)]])
     return core
+  }
+
+  /** This device's sync state, read only (change it through `device`). */
+  get state(): DeviceStateView {
+    return this.device.state
   }
 
   /** Number of documents whose changes are not on the remote yet. */
@@ -97,44 +79,71 @@ export class EngineCore {
   }
 
   /** The live document, loading it from the store on first use. */
-  async doc(id: string): Promise<Y.Doc> {
+  doc(id: string): Promise<Y.Doc> {
+    return this.#open(id)
+  }
+
+  /**
+   * Adopts the app's `doc` as entry `id`: the stored state is merged into it,
+   * its own prior content is kept and saved like any change. Rejects when the
+   * entry is open as another doc.
+   */
+  async attach(id: string, doc: Y.Doc): Promise<void> {
+    await this.#open(id, doc)
+  }
+
+  /** Ids of the live documents (opened or attached, not destroyed). */
+  get liveIds(): string[] {
+    return this.#live.ids()
+  }
+
+  async #open(id: string, given?: Y.Doc): Promise<Y.Doc> {
     assertDocId(id)
     this.#assertOpen()
-    const open = this.#live.get(id)
-    if (open) return open.doc
+    const open = () => {
+      const live = this.#live.get(id)
+      if (live && given && live !== given) {
+        throw new YDropboxError(
+          `entry ${JSON.stringify(id)} is already open as another Y.Doc; destroy that one first, or use engine.doc(id) to get it`,
+        )
+      }
+      return live
+    }
+    const live = open()
+    if (live) return live
     return this.lock.run(async () => {
-      const again = this.#live.get(id)
-      if (again) return again.doc
-      // The id as guid: unique per collection, and no random draw per opened document.
-      const doc = new Y.Doc({ gc: true, guid: id })
+      const again = open()
+      if (again) return again
       const stored = await this.store.get(keys.doc(id))
+      const queued = this.#queue.get(id) ?? []
+      // The id as guid: unique per collection, and no random draw per opened document.
+      const doc = given ?? new Y.Doc({ gc: true, guid: id })
+      const known = [...(stored ? [stored] : []), ...queued]
+      let prior: Uint8Array | undefined
       try {
-        if (stored) Y.applyUpdate(doc, stored, REMOTE_ORIGIN)
+        // Checked before anything reaches an app's doc: a damaged copy must not half-apply.
+        if (given && stored) Y.decodeUpdate(stored)
+        prior = given && given.store.clients.size > 0 ? contentBeyond(given, known) : undefined
+        for (const update of known) Y.applyUpdate(doc, update, REMOTE_ORIGIN)
       } catch (error) {
-        doc.destroy()
+        if (!given) doc.destroy()
         throw new CorruptBlobError(
           `the stored copy of document ${JSON.stringify(id)} is damaged`,
           keys.doc(id),
-          {
-            cause: error,
-          },
+          { cause: error },
         )
       }
-      for (const update of this.#queue.get(id) ?? []) Y.applyUpdate(doc, update, REMOTE_ORIGIN)
-      this.#attach(id, doc)
-      if (!stored && !this.index.get(id)) {
+      this.#live.add(id, doc, (update) => this.#capture(id, update))
+      const isNew = !stored && !this.index.get(id)
+      if (prior) this.#capture(id, prior)
+      else if (isNew) {
         // A new document exists as soon as it is opened, even before its first edit.
-        this.index.set(id, { updatedAt: this.options.now(), deleted: false })
         this.#queue.set(id, this.#queue.get(id) ?? [])
         this.#scheduleFlush()
       }
+      if (isNew) this.index.set(id, { updatedAt: this.options.now(), deleted: false })
       return doc
     })
-  }
-
-  /** Ids of the documents opened through `doc()` and not destroyed. */
-  get liveIds(): string[] {
-    return [...this.#live.keys()]
   }
 
   /** Marks a document deleted (a flag in the document, so it syncs like an edit). */
@@ -166,7 +175,7 @@ export class EngineCore {
         this.store.get(keys.doc(id)),
         this.store.get(keys.pending(id)),
       ])
-      const live = this.#live.get(id)?.doc
+      const live = this.#live.get(id)
       const entry: IndexEntry = { ...(before ?? { deleted: false }), updatedAt: now }
       if (updates.length > 0) {
         const update = Y.mergeUpdates(updates)
@@ -201,7 +210,7 @@ export class EngineCore {
 
   /** Persists the device state (with any extra writes) in one atomic write. */
   async saveState(extra: LocalWrite[] = []): Promise<void> {
-    await this.store.write([...extra, [keys.state, encodeJson(this.state)]])
+    await this.device.save(extra)
   }
 
   /**
@@ -240,23 +249,36 @@ export class EngineCore {
       const sources = new Set(list.map((e) => e.source))
       const unsent = this.pendingIds.has(id) || this.#queue.has(id)
       entry = this.index.mergeRemote(id, list, sources, unsent)
-      const live = this.#live.get(id)?.doc
+      const live = this.#live.get(id)
       if (live) for (const update of updates) Y.applyUpdate(live, update, REMOTE_ORIGIN)
       if (!before) event.added.push(id)
       else if (entry?.deleted && !before.deleted) event.deleted.push(id)
       else event.changed.push(id)
     })
     if (!deferIndex) writes.push(...this.index.takeDirty(keys.index))
-    writes.push([keys.state, encodeJson(this.state)])
+    writes.push(this.device.record())
     await this.store.write(writes)
     return event
   }
 
-  /** Detaches every live document (after a master download); the app re-opens them. */
-  supersedeLive(): void {
-    for (const { detach } of this.#live.values()) detach()
-    this.#live.clear()
-    this.#queue.clear()
+  /**
+   * Stops syncing the live documents before the database is replaced (a
+   * master download): an edit made to one of them from now on goes to
+   * `late(id, doc)`. Captured edits not yet written are written first, so they
+   * are part of the backup. Returns the ids that were live. Caller holds the lock.
+   */
+  async supersedeLiveLocked(late: (id: string, doc: Y.Doc) => void): Promise<string[]> {
+    await this.#flushLocked()
+    return this.#live.supersede(late)
+  }
+
+  /**
+   * Opens new live documents for those of `ids` that exist after a
+   * replacement, and announces each (`replaced`). An entry the new database
+   * lacks gets none: its content is in the backup.
+   */
+  async reopen(ids: readonly string[]): Promise<void> {
+    for (const id of ids) if (this.index.get(id)) this.events.emit('replaced', [id, await this.doc(id)])
   }
 
   /** Writes what is captured, stops capturing, forgets live documents. */
@@ -264,29 +286,15 @@ export class EngineCore {
     if (this.#closed) return
     await this.flush()
     this.#closed = true
-    for (const { detach } of this.#live.values()) detach()
     this.#live.clear()
   }
 
-  #attach(id: string, doc: Y.Doc): void {
-    const onUpdate = (update: Uint8Array, origin: unknown) => {
-      if (origin === REMOTE_ORIGIN || this.#closed) return
-      const list = this.#queue.get(id)
-      if (list) list.push(update)
-      else this.#queue.set(id, [update])
-      this.#scheduleFlush()
-    }
-    const onDestroy = () => {
-      detach()
-      this.#live.delete(id)
-    }
-    const detach = () => {
-      doc.off('update', onUpdate)
-      doc.off('destroy', onDestroy)
-    }
-    doc.on('update', onUpdate)
-    doc.on('destroy', onDestroy)
-    this.#live.set(id, { doc, detach })
+  #capture(id: string, update: Uint8Array): void {
+    if (this.#closed) return
+    const list = this.#queue.get(id)
+    if (list) list.push(update)
+    else this.#queue.set(id, [update])
+    this.#scheduleFlush()
   }
 
   #scheduleFlush(): void {
@@ -305,9 +313,22 @@ export class EngineCore {
   }
 }
 
-/** True when the document carries the deleted flag. */
-export function isDeletedDoc(doc: Y.Doc): boolean {
-  return doc.getMap(META_MAP).get('deleted') === true
+/**
+ * What `doc` holds beyond `known` (stored updates), as one update; undefined
+ * when it holds nothing more (same items, same deletions).
+ */
+function contentBeyond(doc: Y.Doc, known: Uint8Array[]): Uint8Array | undefined {
+  if (known.length === 0) return Y.encodeStateAsUpdate(doc)
+  const merged = known.length === 1 ? known[0]! : Y.mergeUpdates(known)
+  const before = new Y.Doc()
+  Y.applyUpdate(before, merged)
+  const after = new Y.Doc()
+  Y.applyUpdate(after, merged)
+  Y.applyUpdate(after, Y.encodeStateAsUpdate(doc))
+  const same = Y.equalSnapshots(Y.snapshot(before), Y.snapshot(after))
+  before.destroy()
+  after.destroy()
+  return same ? undefined : Y.encodeStateAsUpdate(doc, Y.encodeStateVectorFromUpdate(merged))
 }
 
 function updateSetsDeleted(update: Uint8Array): boolean {

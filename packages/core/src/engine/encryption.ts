@@ -7,6 +7,7 @@
 
 import { cipherFor, fromBase64, type PoolKey, toBase64, unlockEncryption } from '../crypto/passphrase.ts'
 import { CorruptBlobError, PassphraseError } from '../errors.ts'
+import { poolAad } from '../format/aad.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
 import type { EngineCore } from './core.ts'
@@ -29,7 +30,7 @@ export async function useKey(ctx: SyncContext, key: PoolKey | undefined): Promis
   await ctx.core.store.write([[KEY, value]])
   setCipher(ctx, key)
   // The device record was sealed with the old key (or none): write it again at the next round.
-  ctx.core.state.lastHeartbeat = undefined
+  ctx.core.device.forgetHeartbeat()
 }
 
 /** Points the sync context at `key`'s cipher. */
@@ -56,7 +57,7 @@ export async function ensureKey(
   if (!wanted) {
     if (ctx.key) {
       throw new PassphraseError(
-        'the sync data in Dropbox is no longer encrypted, but this device encrypts it; sync stopped. ' +
+        'the sync data is no longer encrypted, but this device encrypts it; sync stopped. ' +
           'If that was not you, someone else changed it. To go on, delete all sync data and activate again',
       )
     }
@@ -67,7 +68,7 @@ export async function ensureKey(
     'the sync passphrase was changed on another device: enter the new passphrase to go on syncing'
   if (passphrase === undefined) {
     throw new PassphraseError(
-      ctx.key ? changed : 'the sync data in Dropbox is encrypted: enter its passphrase to sync this device',
+      ctx.key ? changed : 'the sync data is encrypted: enter its passphrase to sync this device',
     )
   }
   let key: PoolKey
@@ -110,7 +111,7 @@ export async function verifyPool(ctx: SyncContext, pool: PoolRecord): Promise<vo
     const sealed = await openJson<{ epochAt?: number; generation?: number }>(
       ctx,
       pool.names,
-      `pool:${pool.poolId}:${pool.epoch}`,
+      poolAad(pool.poolId, pool.epoch),
     )
     if (!sealed || sealed.epochAt !== pool.epochAt || (sealed.generation ?? 0) !== generation) {
       throw new CorruptBlobError(
@@ -129,5 +130,5 @@ export async function verifyPool(ctx: SyncContext, pool: PoolRecord): Promise<vo
       layout.pool,
     )
   }
-  state.poolGeneration = generation
+  ctx.core.device.acceptGeneration(generation)
 }

@@ -1,5 +1,6 @@
 /** The engine's typed events; a listener that throws is reported, never breaks sync. */
 import { ObservableV2 } from 'lib0/observable'
+import type * as Y from 'yjs'
 import type { SyncStatus } from './status.ts'
 
 /** What changed in the collection, and where the change came from. */
@@ -20,6 +21,14 @@ export interface SyncEngineEvents {
   status: (status: SyncStatus) => void
   /** Documents were added, changed or deleted. After `origin: 'reset'`, re-open every document. */
   docs: (event: DocsEvent) => void
+  /**
+   * A master download replaced entry `id`, which was open (handed out by
+   * `doc()` or adopted by `attach()`): `doc` is its new live Y.Doc. Re-bind
+   * the editor to it. The old doc no longer syncs; an edit made to it is kept
+   * in the backup and reported in the status. An open entry the master lacks
+   * gets no successor (the `docs` reset event no longer lists it).
+   */
+  replaced: (id: string, doc: Y.Doc) => void
 }
 
 /** ObservableV2 whose `emit` isolates listeners from each other and from the emitter. */

@@ -3,56 +3,42 @@
  * screen: activate (create or join), upload and download the master
  * database, and delete all sync data.
  */
-import * as Y from 'yjs'
 import { createEncryption } from '../crypto/passphrase.ts'
-import { ConflictError, PassphraseError, YDropboxError } from '../errors.ts'
-import { decodeBlob, encodeBlob } from '../format/blob.ts'
+import { ConflictError, PassphraseError, PoolDeletedError, YDropboxError } from '../errors.ts'
+import { poolAad } from '../format/aad.ts'
 import { randomId } from '../ids.ts'
 import type { LocalWrite } from '../local-store.ts'
-import { encodeRecord, type PoolRecord, parsePool, RECORD_VERSION } from '../remote/records.ts'
+import { encodeRecord, type PoolRecord, RECORD_VERSION } from '../remote/records.ts'
+import { backupName, backupWritesLocked, keepLateEdit } from './backups.ts'
 import type { SyncContext } from './context.ts'
-import { ensureKey, openJson, sealJson, setCipher, useKey, verifyPool } from './encryption.ts'
+import { openJson, sealJson, setCipher, useKey } from './encryption.ts'
 import { keys } from './local-state.ts'
+import { type CurrentPool, checkPool, readPool } from './pool-check.ts'
 import { markAllPending } from './push.ts'
 import { applySnapshot, readAllDocsLocked, readNewestManifest, writeSnapshot } from './snapshot.ts'
 
-/** Backups kept after master downloads; older ones are removed. */
-const BACKUPS_KEPT = 3
-
-/** Reads `pool.json` with its rev, or undefined when the pool does not exist. */
-export async function readPool(ctx: SyncContext): Promise<{ pool: PoolRecord; rev: string } | undefined> {
-  const got = await ctx.remote.get(ctx.core.layout.pool)
-  if (!got) return undefined
-  return { pool: parsePool(got.data, got.meta.path), rev: got.meta.rev }
+/** What `activatePool` did, and the pool record it verified (the first round need not read it again). */
+export interface Activation {
+  outcome: 'created' | 'joined'
+  current: CurrentPool
 }
 
 /**
  * Creates the pool from this device's database (its first snapshot), or joins
  * the existing one with every local document queued for upload, so nothing
- * local is lost. Returns whether the pool was created.
+ * local is lost. `passphrase` encrypts a pool it creates and unlocks one it
+ * joins.
  */
-/** What `activatePool` did, and the pool record it verified (the first round need not read it again). */
-export interface Activation {
-  outcome: 'created' | 'joined'
-  current: { pool: PoolRecord; rev: string }
-}
-
-export async function activatePool(ctx: SyncContext): Promise<Activation> {
+export async function activatePool(ctx: SyncContext, passphrase: string | undefined): Promise<Activation> {
   const { core } = ctx
   const existing = await readPool(ctx)
-  if (existing) {
-    await join(ctx, existing.pool)
-    return { outcome: 'joined', current: existing }
-  }
+  if (existing) return { outcome: 'joined', current: await join(ctx, existing, passphrase) }
   const now = core.options.now()
   const poolId = randomId()
   const epoch = randomId(10)
-  const previous = { ...core.state }
   const previousKey = ctx.key
-  const passphrase = core.options.passphrase
   const encryption = passphrase === undefined ? undefined : await createEncryption(passphrase)
   setCipher(ctx, encryption?.key)
-  core.state.poolId = poolId
   const docs = await core.lock.run(() => readAllDocsLocked(ctx))
   const pool = await poolRecord(ctx, {
     format: RECORD_VERSION,
@@ -67,61 +53,58 @@ export async function activatePool(ctx: SyncContext): Promise<Activation> {
   let rev = ''
   try {
     // The snapshot goes first: a pool is never visible without its starting copy.
-    await writeSnapshot(ctx, epoch, {}, docs)
+    await writeSnapshot(ctx, { poolId, epoch }, {}, docs)
     const written = await ctx.remote.put(core.layout.pool, encodeRecord(pool), 'add')
     ctx.view.noteWritten(written)
     rev = written.rev
   } catch (error) {
-    core.state.poolId = previous.poolId
     setCipher(ctx, previousKey)
     if (!(error instanceof ConflictError)) throw error
     // Another device created the pool at the same moment: join theirs.
     const theirs = await readPool(ctx)
     if (!theirs) throw error
-    await join(ctx, theirs.pool)
-    return { outcome: 'joined', current: theirs }
+    return { outcome: 'joined', current: await join(ctx, theirs, passphrase) }
   }
   await core.lock.run(async () => {
-    Object.assign(core.state, {
-      active: true,
-      poolId,
-      epoch,
-      nextSeq: 1,
-      coverage: {},
-      quarantine: {},
-      snapshotApplied: true,
-    })
-    delete core.state.needsMaster
-    delete core.state.stoppedReason
+    core.device.enterEpoch({ poolId, epoch, snapshotApplied: true })
     await core.saveState(clearSyncKeys(core))
   })
   await useKey(ctx, encryption?.key)
   return { outcome: 'created', current: { pool, rev } }
 }
 
-async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
+async function join(
+  ctx: SyncContext,
+  current: CurrentPool,
+  passphrase: string | undefined,
+): Promise<CurrentPool> {
   const { core } = ctx
-  const { passphrase } = core.options
+  const { pool } = current
   if (!pool.encryption && passphrase !== undefined) {
     throw new PassphraseError(
-      'the sync data in Dropbox is not encrypted, so a passphrase cannot be used to join it; ' +
+      'the sync data is not encrypted, so a passphrase cannot be used to join it; ' +
         'activate without one, or encrypt the pool from a device in it (change passphrase)',
     )
   }
   if (!pool.encryption) setCipher(ctx, undefined)
   // A wrong passphrase is refused here, before anything is written or applied.
-  await ensureKey(ctx, pool, passphrase)
-  await verifyPool(ctx, pool)
+  await checkPool(ctx, current, passphrase)
+  const sameEpoch = core.state.poolId === pool.poolId && core.state.epoch === pool.epoch
   await core.lock.run(async () => {
-    const { state } = core
-    const sameEpoch = state.poolId === pool.poolId && state.epoch === pool.epoch
-    if (!sameEpoch) Object.assign(state, { nextSeq: 1, coverage: {}, quarantine: {}, snapshotApplied: false })
-    Object.assign(state, { active: true, poolId: pool.poolId, epoch: pool.epoch })
-    delete state.needsMaster
-    delete state.stoppedReason
-    await core.saveState()
+    // Back in the epoch it left: its sealed batches are uploaded as they are, under the
+    // seqs they were given, so its log never has a hole. Batches of another epoch or
+    // pool cannot go there; their content is in the documents, all pushed again below.
+    if (sameEpoch) {
+      core.device.resume()
+      await core.saveState()
+    } else {
+      core.device.enterEpoch({ poolId: pool.poolId, epoch: pool.epoch, snapshotApplied: false })
+      await core.saveState(dropOutbox(core))
+    }
   })
-  await markAllPending(ctx)
+  // In the same epoch everything local is uploaded, sealed or pending already.
+  if (!sameEpoch) await markAllPending(ctx)
+  return current
 }
 
 /**
@@ -129,21 +112,26 @@ async function join(ctx: SyncContext, pool: PoolRecord): Promise<void> {
  * moves `pool.json` to it with compare-and-swap. Other devices stop pushing to
  * the old epoch and are offered the download.
  */
-export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Promise<void> {
+export async function uploadMaster(
+  ctx: SyncContext,
+  passphrase: string | undefined,
+  newPassphrase?: string,
+): Promise<void> {
   const { core } = ctx
   const current = await readPool(ctx)
   if (!current || current.pool.poolId !== core.state.poolId) {
-    throw new YDropboxError('the sync data in Dropbox is gone; activate sync again to create it')
+    throw new PoolDeletedError('the sync data is gone; activate sync again to create it', {
+      replaced: current !== undefined,
+    })
   }
-  await ensureKey(ctx, current.pool, core.options.passphrase)
-  await verifyPool(ctx, current.pool)
+  await checkPool(ctx, current, passphrase)
   const previousKey = ctx.key
   const encryption = newPassphrase === undefined ? undefined : await createEncryption(newPassphrase)
   if (encryption) setCipher(ctx, encryption.key)
   const epoch = randomId(10)
   const docs = await core.lock.run(() => readAllDocsLocked(ctx))
   try {
-    await writeSnapshot(ctx, epoch, {}, docs)
+    await writeSnapshot(ctx, { poolId: current.pool.poolId, epoch }, {}, docs)
     const now = core.options.now()
     const pool = await poolRecord(ctx, {
       ...current.pool,
@@ -155,7 +143,7 @@ export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Pr
       generation: (current.pool.generation ?? 0) + 1,
     })
     ctx.view.noteWritten(await ctx.remote.put(core.layout.pool, encodeRecord(pool), { update: current.rev }))
-    core.state.poolGeneration = pool.generation
+    core.device.acceptGeneration(pool.generation ?? 0)
   } catch (error) {
     setCipher(ctx, previousKey)
     if (error instanceof ConflictError) {
@@ -168,8 +156,7 @@ export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Pr
   }
   if (encryption) await useKey(ctx, encryption.key)
   await core.lock.run(async () => {
-    Object.assign(core.state, { epoch, nextSeq: 1, coverage: {}, quarantine: {}, snapshotApplied: true })
-    delete core.state.needsMaster
+    core.device.enterEpoch({ poolId: current.pool.poolId, epoch, snapshotApplied: true })
     await core.saveState(clearSyncKeys(core))
   })
 }
@@ -178,64 +165,50 @@ export async function uploadMaster(ctx: SyncContext, newPassphrase?: string): Pr
  * Replaces the local database by the pool's current epoch. The local
  * documents are first saved as a backup blob; unsent changes are discarded.
  */
-export async function downloadMaster(ctx: SyncContext): Promise<string> {
+export async function downloadMaster(
+  ctx: SyncContext,
+  passphrase: string | undefined,
+): Promise<{ backup: string; replaced: string[] }> {
   const { core } = ctx
   const current = await readPool(ctx)
   if (!current || current.pool.poolId !== core.state.poolId) {
-    throw new YDropboxError('there is no master database in Dropbox for this device; activate sync first')
+    throw new PoolDeletedError('there is no master database for this device any more; activate sync first', {
+      replaced: current !== undefined,
+    })
   }
+  await checkPool(ctx, current, passphrase)
   const { pool } = current
-  await ensureKey(ctx, pool, core.options.passphrase)
-  await verifyPool(ctx, pool)
-  const backupName = await core.lock.run(async () => {
-    const docs = await readAllDocsLocked(ctx)
-    const name = new Date(core.options.now()).toISOString().replace(/[:.]/g, '-')
-    const backup = await encodeBlob(
-      {
-        kind: 'backup',
-        epoch: core.state.epoch ?? '',
-        deviceId: core.state.deviceId,
-        seq: 0,
-        createdAt: core.options.now(),
-        entries: docs,
-      },
-      { compress: true },
-    )
+  const done = await core.lock.run(async () => {
+    const backup = backupName(core.options.now())
+    // Docs the app holds stop syncing now; what is typed into them from here on joins the backup.
+    const replaced = await core.supersedeLiveLocked((id, doc) => keepLateEdit(core, backup, id, doc))
+    const taken = await backupWritesLocked(ctx, backup, 'download-master')
     // Discarded batches were never uploaded: their seqs are reused, so the log has no gap.
     const firstUnsent = Math.min(core.state.nextSeq, ...core.outbox.keys())
-    const writes: LocalWrite[] = [[keys.backup(name), backup], ...clearSyncKeys(core)]
+    const writes: LocalWrite[] = [...taken.writes, ...clearSyncKeys(core)]
     for (const key of await core.store.keys(keys.docPrefix)) writes.push([key, undefined])
-    const backups = await core.store.keys(keys.backupPrefix)
-    for (const old of backups.slice(0, Math.max(0, backups.length - BACKUPS_KEPT + 1)))
-      writes.push([old, undefined])
     core.index.clear()
     writes.push(...core.index.takeDirty(keys.index))
-    core.supersedeLive()
     const sameEpoch = core.state.epoch === pool.epoch
     // Our own uploaded batches stay valid: continue after them, pull them back like anyone's.
     const listed = [...(ctx.view.epoch(pool.epoch).logs.get(core.state.deviceId)?.keys() ?? [])]
     const nextSeq = Math.max(sameEpoch ? firstUnsent : 1, ...listed.map((s) => s + 1))
-    Object.assign(core.state, {
-      active: true,
+    // Whole again only once a round has pulled every log after the snapshot too.
+    core.device.enterEpoch({
+      poolId: pool.poolId,
       epoch: pool.epoch,
       nextSeq,
-      coverage: {},
-      quarantine: {},
       snapshotApplied: false,
-      // Whole again only once a round has pulled every log after the snapshot too.
       catchingUp: true,
     })
-    delete core.state.needsMaster
     await core.saveState(writes)
-    return name
+    return { backup, replaced }
   })
-  core.knownCoverage = []
-  core.manifestCache.clear()
   await ctx.view.refresh()
   const files = ctx.view.epoch(pool.epoch)
   const newest = await readNewestManifest(ctx, files)
   if (newest) await applySnapshot(ctx, newest)
-  return backupName
+  return done
 }
 
 /** Deletes the pool folder: `pool.json` first (so other devices stop at once), then the rest, then checks. */
@@ -272,33 +245,19 @@ export async function removeOwnFiles(ctx: SyncContext): Promise<number> {
   return own.length
 }
 
-/** The backups kept on this device, newest first. */
-export async function listBackups(ctx: SyncContext): Promise<string[]> {
-  const names = await ctx.core.store.keys(keys.backupPrefix)
-  return names.map((k) => k.slice(keys.backupPrefix.length)).reverse()
-}
-
-/** Merges a backup's documents back into the local database (they sync like edits). */
-export async function restoreBackup(ctx: SyncContext, name: string): Promise<number> {
-  const { core } = ctx
-  const bytes = await core.store.get(keys.backup(name))
-  if (!bytes) throw new YDropboxError(`there is no backup named ${JSON.stringify(name)} on this device`)
-  const content = await decodeBlob(bytes, { path: keys.backup(name) })
-  for (const entry of content.entries) {
-    const doc = await core.doc(entry.docId)
-    Y.applyUpdate(doc, entry.update)
-  }
-  await core.flush()
-  return content.entries.length
-}
-
 /** LocalStore deletions of the outbox and pending keys (their content is in the documents). */
 function clearSyncKeys(core: SyncContext['core']): LocalWrite[] {
+  const writes = dropOutbox(core)
+  for (const id of core.pendingIds) writes.push([keys.pending(id), undefined])
+  core.pendingIds.clear()
+  return writes
+}
+
+/** LocalStore deletions of the sealed batches (their content is in the documents). */
+function dropOutbox(core: SyncContext['core']): LocalWrite[] {
   const writes: LocalWrite[] = []
   for (const seq of core.outbox.keys()) writes.push([keys.outbox(seq), undefined])
-  for (const id of core.pendingIds) writes.push([keys.pending(id), undefined])
   core.outbox.clear()
-  core.pendingIds.clear()
   return writes
 }
 
@@ -319,7 +278,7 @@ export async function poolRecord(ctx: SyncContext, pool: PoolRecord): Promise<Po
     ...pool,
     createdBy: '',
     epochBy: '',
-    names: await sealJson(ctx, names, `pool:${pool.poolId}:${pool.epoch}`),
+    names: await sealJson(ctx, names, poolAad(pool.poolId, pool.epoch)),
   }
 }
 
@@ -333,7 +292,7 @@ export async function poolAuthors(
   const names = await openJson<{ createdBy?: string; epochBy?: string }>(
     ctx,
     pool.names,
-    `pool:${pool.poolId}:${pool.epoch}`,
+    poolAad(pool.poolId, pool.epoch),
   )
   return { createdBy: names?.createdBy ?? '', epochBy: names?.epochBy ?? 'another device' }
 }

@@ -3,7 +3,7 @@
  * harmless), garbage collection after a grace period, and the device registry.
  */
 import * as Y from 'yjs'
-import type { BlobMeta } from '../blob-store.ts'
+import { deviceAad } from '../format/aad.ts'
 import {
   type DeviceRecord,
   encodeRecord,
@@ -14,13 +14,9 @@ import {
 import type { SyncContext } from './context.ts'
 import { openJson, sealJson } from './encryption.ts'
 import { keys } from './local-state.ts'
-import {
-  newestManifest,
-  readAllDocsLocked,
-  readManifests,
-  readNewestManifest,
-  writeSnapshot,
-} from './snapshot.ts'
+import { compactionRefusal, planGarbage } from './plan.ts'
+import { openPool } from './pool-check.ts'
+import { readAllDocsLocked, readManifests, readNewestManifest, writeSnapshot } from './snapshot.ts'
 
 /** Log files and bytes beyond the newest snapshot. */
 export async function uncompacted(ctx: SyncContext): Promise<{ files: number; bytes: number }> {
@@ -42,73 +38,39 @@ export async function uncompacted(ctx: SyncContext): Promise<{ files: number; by
 
 /**
  * Writes a snapshot of this device's state, when that state is exactly what
- * its coverage says: the epoch's starting snapshot merged, nothing pending or
- * unsent, every listed log applied, nothing quarantined. Returns the manifest, or undefined when not possible now.
+ * its coverage says (see `compactionRefusal`). Returns the manifest, or
+ * undefined when not possible now.
  */
 export async function compact(ctx: SyncContext): Promise<NamedManifest | undefined> {
   const { core } = ctx
   const epoch = core.state.epoch!
   const captured = await core.lock.run(async () => {
-    const { state } = core
-    if (!state.snapshotApplied || core.hasUnflushed || core.pendingIds.size > 0 || core.outbox.size > 0) {
-      return undefined
-    }
-    if (Object.keys(state.quarantine).some((p) => p.startsWith(core.layout.epochDir(epoch)))) return undefined
-    for (const [device, logs] of ctx.view.epoch(epoch).logs) {
-      for (const seq of logs.keys()) if (seq > (state.coverage[device] ?? 0)) return undefined
-    }
-    return { coverage: { ...state.coverage }, docs: await readAllDocsLocked(ctx) }
+    const unsent = core.hasUnflushed || core.pendingIds.size > 0 || core.outbox.size > 0
+    if (compactionRefusal(core.state, ctx.view.epoch(epoch), core.layout, unsent)) return undefined
+    return { coverage: { ...core.state.coverage }, docs: await readAllDocsLocked(ctx) }
   })
   if (!captured) return undefined
-  return writeSnapshot(ctx, epoch, captured.coverage, captured.docs)
+  return writeSnapshot(ctx, { poolId: core.state.poolId!, epoch }, captured.coverage, captured.docs)
 }
 
 /**
- * Deletes what no reader can need any more: logs covered by every snapshot a
- * reader may still use and by one older than the grace period; snapshots older
- * than the grace period except the newest; shards only they used; and whole
- * epochs superseded longer than the grace period. Returns the number of files deleted.
+ * Deletes what no reader can need any more (see `planGarbage`). Returns the
+ * number of files deleted.
  */
 export async function collectGarbage(ctx: SyncContext, pool: PoolRecord): Promise<number> {
   const { core, view } = ctx
-  const { options, layout } = core
-  const now = options.now()
-  const grace = options.gcGraceMs
-  const doomed: string[] = []
-  for (const [epoch, files] of view.epochs) {
-    if (epoch === pool.epoch) continue
-    if (now - pool.epochAt > grace) doomed.push(...allPaths(files))
-  }
-  const files = view.epoch(pool.epoch)
-  const manifests = await readManifests(ctx, files)
-  const newest = newestManifest(manifests)
-  if (newest) {
-    const keep = manifests.filter((m) => m === newest || now - m.createdAt <= grace)
-    const base = newestManifest(manifests.filter((m) => now - m.createdAt > grace))
-    if (base) {
-      for (const [device, logs] of files.logs) {
-        const limit = Math.min(base.coverage[device] ?? 0, ...keep.map((m) => m.coverage[device] ?? 0))
-        for (const [seq, meta] of logs) if (seq <= limit) doomed.push(meta.path)
-      }
-    }
-    const kept = new Set(keep.flatMap((m) => m.shards.map((s) => s.hash)))
-    for (const m of manifests) {
-      if (keep.includes(m)) continue
-      doomed.push(layout.snapshot(pool.epoch, m.name))
-      for (const shard of m.shards)
-        if (!kept.has(shard.hash)) doomed.push(layout.shard(pool.epoch, shard.hash))
-    }
-  }
-  const unique = [...new Set(doomed)]
-  for (let i = 0; i < unique.length; i += 1000) await ctx.remote.delete(unique.slice(i, i + 1000))
-  if (unique.length > 0) view.reset()
-  return unique.length
-}
-
-function allPaths(files: ReturnType<SyncContext['view']['epoch']>): string[] {
-  const metas: BlobMeta[] = [...files.shards.values(), ...files.snapshots.values()]
-  for (const logs of files.logs.values()) metas.push(...logs.values())
-  return metas.map((m) => m.path)
+  const doomed = planGarbage({
+    epoch: pool.epoch,
+    epochAt: pool.epochAt,
+    epochs: view.epochs,
+    manifests: await readManifests(ctx, view.epoch(pool.epoch)),
+    now: core.options.now(),
+    graceMs: core.options.gcGraceMs,
+    layout: core.layout,
+  })
+  for (let i = 0; i < doomed.length; i += 1000) await ctx.remote.delete(doomed.slice(i, i + 1000))
+  if (doomed.length > 0) view.reset()
+  return doomed.length
 }
 
 /** Writes this device's record (name, platform, last seen, pushed seq). */
@@ -123,30 +85,51 @@ export async function writeDeviceRecord(ctx: SyncContext): Promise<void> {
     lastSeen: options.now(),
     epoch: state.epoch ?? '',
     pushedSeq: Math.max(0, state.nextSeq - 1 - core.outbox.size),
+    active: state.active,
   }
   // In an encrypted pool, the name and the rest travel sealed: the folder shows only the random id.
+  const { active: _sealed, ...plain } = record
   const written: DeviceRecord = ctx.cipher
     ? {
-        ...record,
+        ...plain,
         name: '',
         platform: '',
         lastSeen: 0,
         epoch: '',
         pushedSeq: 0,
-        sealed: await sealJson(ctx, record, deviceAad(ctx, state.deviceId)),
+        sealed: await sealJson(ctx, record, deviceAad(state.poolId ?? '', state.deviceId)),
       }
     : record
   const path = core.layout.device(state.deviceId)
   ctx.view.noteWritten(await ctx.remote.put(path, encodeRecord(written), 'overwrite'))
-  state.lastHeartbeat = record.lastSeen
+  core.device.heartbeat(record.lastSeen)
+}
+
+/**
+ * Writes this device's record once more after sync was turned off here, so
+ * the others list it as off; only into the pool and epoch it left, verified now.
+ */
+export async function announceOff(ctx: SyncContext, passphrase: string | undefined): Promise<void> {
+  const { state } = ctx.core
+  const current = await openPool(ctx, passphrase)
+  if (current?.pool.poolId === state.poolId && current?.pool.epoch === state.epoch)
+    await writeDeviceRecord(ctx)
 }
 
 /** A device of the pool, as `devices()` reports it. */
 export interface PoolDevice {
+  /** The device's id in the pool (its folder under `log/`). */
   deviceId: string
+  /** The name its user gave it (`setDeviceName`). */
   name: string
+  /** The platform it describes itself with (the `platform` option). */
   platform: string
+  /** When it last wrote its record, in ms since the Unix epoch (its own clock). */
   lastSeen: number
+  /** Whether it syncs, or turned sync off (as of its last record). */
+  state: 'syncing' | 'off'
+  /** True when it syncs in an older epoch: it has not downloaded the current master yet. */
+  waitingForMaster: boolean
   /** True for the device this engine runs on. */
   isThisDevice: boolean
 }
@@ -163,7 +146,11 @@ export async function readDevices(ctx: SyncContext): Promise<PoolDevice[]> {
     try {
       let record = parseDevice(got.data, meta.path)
       if (record.sealed !== undefined) {
-        const opened = await openJson<DeviceRecord>(ctx, record.sealed, deviceAad(ctx, record.deviceId))
+        const opened = await openJson<DeviceRecord>(
+          ctx,
+          record.sealed,
+          deviceAad(core.state.poolId ?? '', record.deviceId),
+        )
         record = opened?.deviceId === record.deviceId ? opened : { ...record, name: '(encrypted)' }
       }
       devices.push({
@@ -171,6 +158,8 @@ export async function readDevices(ctx: SyncContext): Promise<PoolDevice[]> {
         name: record.name,
         platform: record.platform,
         lastSeen: record.lastSeen,
+        state: record.active === false ? 'off' : 'syncing',
+        waitingForMaster: record.active !== false && record.epoch !== '' && record.epoch !== core.state.epoch,
         isThisDevice: record.deviceId === core.state.deviceId,
       })
     } catch (error) {
@@ -214,8 +203,4 @@ export async function refreshSummaries(ctx: SyncContext, limit = 64): Promise<nu
     await core.store.write(core.index.takeDirty(keys.index))
   })
   return stale.length
-}
-
-function deviceAad(ctx: SyncContext, deviceId: string): string {
-  return `device:${ctx.core.state.poolId ?? ''}:${deviceId}`
 }

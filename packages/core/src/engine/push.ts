@@ -1,22 +1,22 @@
 /**
- * Push: seal, persist, upload. Pending changes become one batch (one file per
+ * Push: pack, persist, upload. Pending changes become one batch (one file per
  * push, however many documents changed), stored in the outbox before the
  * upload, then uploaded with mode `add`, so a crash anywhere leaves either
  * nothing or a batch that is re-uploaded byte for byte.
  */
 import { contentHash } from '../content-hash.ts'
 import { ConflictError } from '../errors.ts'
+import { logAad } from '../format/aad.ts'
 import { type BlobEntry, decodeBlob, encodeBlob } from '../format/blob.ts'
-import { randomId } from '../ids.ts'
 import type { LocalWrite } from '../local-store.ts'
-import { logAad, type SyncContext } from './context.ts'
+import type { SyncContext } from './context.ts'
 import { keys } from './local-state.ts'
 
 /** Largest batch body before a push is split into several files. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024
 
-/** Seals every pending change into outbox batches. Returns how many batches were sealed. */
-export async function seal(ctx: SyncContext): Promise<number> {
+/** Packs every pending change into outbox batches. Returns how many batches were packed. */
+export async function packPending(ctx: SyncContext): Promise<number> {
   const { core } = ctx
   await core.flush()
   return core.lock.run(async () => {
@@ -45,10 +45,8 @@ export async function seal(ctx: SyncContext): Promise<number> {
         seq,
         entries.map((e) => e.docId),
       )
-      state.nextSeq = seq + 1
-      // This device's own batch is part of its local state already; after a master
-      // download its earlier batches are not, and pull must fetch them first.
-      if ((state.coverage[state.deviceId] ?? 0) === seq - 1) state.coverage[state.deviceId] = seq
+      // Taken only once the batch is encoded: a failure leaves no seq used and unsent.
+      core.device.allocateSeq()
       sealed++
       entries = []
       size = 0
@@ -140,7 +138,10 @@ async function isTaken(ctx: SyncContext, seq: number, bytes: Uint8Array): Promis
   const listed = ctx.view.epoch(state.epoch!).logs.get(state.deviceId)?.get(seq)
   if (listed) return listed.contentHash !== (await contentHash(bytes))
   // A snapshot already claims this seq: its log may have been deleted after compaction.
-  return ctx.core.knownCoverage.some((coverage) => (coverage[state.deviceId] ?? 0) >= seq)
+  return ctx.view
+    .cache(state.epoch!)
+    .knownCoverage()
+    .some((coverage) => (coverage[state.deviceId] ?? 0) >= seq)
 }
 
 /**
@@ -153,9 +154,7 @@ export async function takeNewDeviceId(ctx: SyncContext): Promise<void> {
   const { core } = ctx
   await core.lock.run(async () => {
     const { state } = core
-    const oldId = state.deviceId
     const seqs = [...core.outbox.keys()].sort((a, b) => a - b)
-    const newId = randomId()
     const writes: LocalWrite[] = []
     const batches = []
     for (const seq of seqs) {
@@ -166,14 +165,10 @@ export async function takeNewDeviceId(ctx: SyncContext): Promise<void> {
           await decodeBlob(bytes, { cipher: ctx.cipher, aad: outboxAad(ctx, seq), path: keys.outbox(seq) }),
         )
     }
-    const firstUnsent = seqs[0] ?? state.nextSeq
-    state.coverage[oldId] = Math.min(state.coverage[oldId] ?? 0, firstUnsent - 1)
-    state.deviceId = newId
-    state.nextSeq = 1
-    state.lastHeartbeat = undefined
+    const newId = core.device.changeId(seqs[0] ?? state.nextSeq)
     core.outbox.clear()
     for (const batch of batches) {
-      const seq = state.nextSeq++
+      const seq = core.device.allocateSeq()
       const content = { ...batch, deviceId: newId, seq }
       writes.push([
         keys.outbox(seq),
@@ -186,7 +181,6 @@ export async function takeNewDeviceId(ctx: SyncContext): Promise<void> {
         seq,
         batch.entries.map((e) => e.docId),
       )
-      state.coverage[newId] = seq
     }
     await core.saveState(writes)
   })
@@ -212,8 +206,6 @@ export async function markAllPending(ctx: SyncContext): Promise<void> {
       const entry = core.index.get(id)
       if (entry?.summary !== undefined) core.index.set(id, { ...entry, summaryDirty: true })
     }
-    for (const seq of core.outbox.keys()) writes.push([keys.outbox(seq), undefined])
-    core.outbox.clear()
     writes.push(...core.index.takeDirty(keys.index))
     await core.saveState(writes)
   })

@@ -6,14 +6,16 @@
  */
 import { toHex } from '../content-hash.ts'
 import { CorruptBlobError, TransientError } from '../errors.ts'
+import { manifestAad, shardAad } from '../format/aad.ts'
 import { type BlobEntry, decodeBlob, encodeBlob } from '../format/blob.ts'
 import { concatBytes } from '../format/bytes.ts'
 import { deflate } from '../format/compression.ts'
 import { randomId } from '../ids.ts'
+import { sha256 } from '../platform.ts'
 import { encodeRecord, type ManifestRecord, type NamedManifest, parseManifest } from '../remote/records.ts'
 import type { EpochFiles } from '../remote/remote-view.ts'
 import { fetchShardsInBulk } from './bulk-download.ts'
-import { mapConcurrent, type SyncContext, shardAad } from './context.ts'
+import { mapConcurrent, type SyncContext } from './context.ts'
 import { hash32 } from './doc-index.ts'
 import { openJson, sealJson } from './encryption.ts'
 import { keys } from './local-state.ts'
@@ -40,10 +42,10 @@ export async function readAllDocsLocked(ctx: SyncContext): Promise<BlobEntry[]> 
   return entries
 }
 
-/** Writes shards (skipping those already present) and then the manifest. */
+/** Writes the shards of epoch `epoch` of pool `poolId` (skipping those already present), then the manifest. */
 export async function writeSnapshot(
   ctx: SyncContext,
-  epoch: string,
+  { poolId, epoch }: { poolId: string; epoch: string },
   coverage: Record<string, number>,
   docs: BlobEntry[],
 ): Promise<NamedManifest> {
@@ -64,7 +66,7 @@ export async function writeSnapshot(
     group.sort((a, b) => (a.docId < b.docId ? -1 : a.docId > b.docId ? 1 : 0))
     const bytes = await encodeBlob(
       { kind: 'shard', epoch, deviceId: '', seq: 0, createdAt: 0, entries: group },
-      { compress: true, cipher: ctx.cipher, aad: shardAad(state.poolId!, epoch) },
+      { compress: true, cipher: ctx.cipher, aad: shardAad(poolId, epoch) },
     )
     const hash = await sha256Hex(bytes)
     if (!present.has(hash)) uploads.push({ path: layout.shard(epoch, hash), data: bytes, mode: 'add' })
@@ -90,11 +92,11 @@ export async function writeSnapshot(
         shards: [],
         createdBy: '',
         createdAt: 0,
-        sealed: await sealJson(ctx, manifest, manifestAad(ctx, epoch, name)),
+        sealed: await sealJson(ctx, manifest, manifestAad(poolId, epoch, name)),
       }
     : manifest
   view.noteWritten(await remote.put(layout.snapshot(epoch, name), encodeRecord(written), 'add'))
-  ctx.progress(undefined)
+  ctx.progress()
   return { ...manifest, name }
 }
 
@@ -104,13 +106,13 @@ async function uploadAll(
   files: Array<{ path: string; data: Uint8Array; mode: 'add' }>,
 ): Promise<void> {
   const total = files.length
-  ctx.progress({ phase: 'Uploading snapshot', done: 0, total })
+  ctx.progress('uploading-snapshot', 0, total)
   if (ctx.remote.putMany && files.length > 1) {
     for (const meta of await ctx.remote.putMany(files)) ctx.view.noteWritten(meta)
   } else {
     for (const [i, file] of files.entries()) {
       ctx.view.noteWritten(await ctx.remote.put(file.path, file.data, file.mode))
-      ctx.progress({ phase: 'Uploading snapshot', done: i + 1, total })
+      ctx.progress('uploading-snapshot', i + 1, total)
     }
   }
 }
@@ -151,7 +153,8 @@ async function readManifest(
   const { core } = ctx
   const meta = files.snapshots.get(name)
   if (!meta) return undefined
-  const cached = core.manifestCache.get(meta.path)
+  const cache = ctx.view.cache(core.state.epoch!)
+  const cached = cache.manifests.get(meta.path)
   if (cached && cached.rev === meta.rev) return cached.manifest
   if (core.state.quarantine[meta.path] === meta.rev) return undefined
   const got = await ctx.remote.get(meta.path)
@@ -163,11 +166,11 @@ async function readManifest(
     }
     if (manifest.epoch !== core.state.epoch)
       throw new CorruptBlobError('manifest names another epoch', meta.path)
-    core.manifestCache.set(meta.path, { rev: got.meta.rev, manifest })
+    cache.manifests.set(meta.path, { rev: got.meta.rev, manifest })
     return manifest
   } catch (error) {
     ctx.quarantined(meta.path, error)
-    core.state.quarantine[meta.path] = got.meta.rev
+    core.device.quarantine(meta.path, got.meta.rev)
     return undefined
   }
 }
@@ -187,27 +190,13 @@ async function openManifest(
   if (manifest.sealed === undefined) {
     throw new CorruptBlobError('manifest is not sealed, but this pool is encrypted', path)
   }
-  const opened = await openJson<unknown>(ctx, manifest.sealed, manifestAad(ctx, manifest.epoch, name))
+  const opened = await openJson<unknown>(
+    ctx,
+    manifest.sealed,
+    manifestAad(ctx.core.state.poolId ?? '', manifest.epoch, name),
+  )
   if (opened === undefined) throw new CorruptBlobError('manifest seal does not open (altered or moved)', path)
   return parseManifest(encodeRecord(opened as object), path)
-}
-
-function manifestAad(ctx: SyncContext, epoch: string, name: string): string {
-  return `manifest:${ctx.core.state.poolId ?? ''}:${epoch}:${name}`
-}
-
-/** The manifest with the largest coverage (sum of seqs), ties broken by name. */
-export function newestManifest(manifests: NamedManifest[]): NamedManifest | undefined {
-  let best: NamedManifest | undefined
-  let bestSum = -1
-  for (const m of manifests) {
-    const sum = Object.values(m.coverage).reduce((a, b) => a + b, 0)
-    if (sum > bestSum || (sum === bestSum && best && m.name > best.name)) {
-      best = m
-      bestSum = sum
-    }
-  }
-  return best
 }
 
 /**
@@ -219,7 +208,7 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
   const { layout, options } = core
   const epoch = manifest.epoch
   let done = 0
-  ctx.progress({ phase: 'Downloading snapshot', done, total: manifest.shards.length })
+  ctx.progress('downloading-snapshot', done, manifest.shards.length)
   const bulk = await fetchShardsInBulk(ctx, manifest)
   await mapConcurrent(manifest.shards, options.downloadConcurrency, async (shard) => {
     const path = layout.shard(epoch, shard.hash)
@@ -245,17 +234,13 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
       const event = await core.applyRemoteLocked(entries, [], true)
       core.events.emit('docs', [event])
     })
-    ctx.progress({ phase: 'Downloading snapshot', done: ++done, total: manifest.shards.length })
+    ctx.progress('downloading-snapshot', ++done, manifest.shards.length)
   })
   await core.lock.run(async () => {
-    const coverage = core.state.coverage
-    for (const [device, seq] of Object.entries(manifest.coverage)) {
-      coverage[device] = Math.max(coverage[device] ?? 0, seq)
-    }
-    core.state.snapshotApplied = true
+    core.device.coverSnapshot(manifest.coverage)
     await core.saveState(core.index.takeDirty(keys.index))
   })
-  ctx.progress(undefined)
+  ctx.progress()
 }
 
 /** How many times smaller the updates get once deflated, from a sample of about 256 KiB. */
@@ -276,7 +261,5 @@ export class MissingShardError extends TransientError {}
 
 /** SHA-256 of bytes as lower-case hex. */
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return toHex(
-    new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)),
-  )
+  return toHex(await sha256(bytes))
 }

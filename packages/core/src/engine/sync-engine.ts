@@ -1,166 +1,93 @@
 /**
  * `SyncEngine`: a collection of Yjs documents kept in sync across devices
- * through a shared `BlobStore`. This file holds the public API, the status
- * and the background loop; the steps live beside it (push, pull, snapshot,
- * maintenance, lifecycle).
+ * through a shared `BlobStore`. This file is the sync half of the public API
+ * (the document half is `collection.ts`); the work is done beside it (see
+ * docs/ARCHITECTURE.md): rounds in `round.ts`, the background loop in
+ * `sync-loop.ts`, the status in `status-reporter.ts`.
  */
-import type * as Y from 'yjs'
-import { CorruptBlobError, NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
-import type { PoolRecord } from '../remote/records.ts'
-import { RemoteView } from '../remote/remote-view.ts'
-import type { SyncContext } from './context.ts'
+import { NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
+import type { LocalStoreClaim } from '../local-store.ts'
+import { DocCollection } from './collection.ts'
+import { createContext, type SyncContext } from './context.ts'
 import { EngineCore } from './core.ts'
-import { ensureKey, loadKey, setCipher, useKey, verifyPool } from './encryption.ts'
-import type { SyncEngineEvents } from './events.ts'
+import { loadKey, setCipher, useKey } from './encryption.ts'
 import * as lifecycle from './lifecycle.ts'
-import {
-  collectGarbage,
-  compact,
-  type PoolDevice,
-  readDevices,
-  refreshSummaries,
-  uncompacted,
-  writeDeviceRecord,
-} from './maintenance.ts'
-import { Mutex } from './mutex.ts'
+import { announceOff, type PoolDevice, readDevices } from './maintenance.ts'
 import { type ResolvedOptions, resolveOptions, type SyncEngineOptions } from './options.ts'
-import { pull } from './pull.ts'
-import { loadOutbox, seal, uploadOutbox } from './push.ts'
-import { noteWriters, readAhead } from './speculate.ts'
-import { changes, describeFailure, idleMessage, SyncState, type SyncStatus } from './status.ts'
+import { openPool } from './pool-check.ts'
+import { loadOutbox } from './push.ts'
+import { Rounds } from './round.ts'
+import type { StatusReason, SyncStatus } from './status.ts'
+import { StatusReporter } from './status-reporter.ts'
 import { SyncLoop } from './sync-loop.ts'
-
-/** What `list()` returns for each document. */
-export interface DocInfo {
-  id: string
-  updatedAt: number
-  deleted: boolean
-  /** The app's summary (see the `summarize` option), if any. */
-  summary?: unknown
-}
+import { mergeWords } from './words.ts'
 
 /** Keeps a collection of Yjs documents in sync through a shared file store. */
-export class SyncEngine {
-  readonly #core: EngineCore
+export class SyncEngine extends DocCollection {
   readonly #ctx: SyncContext
   readonly #options: ResolvedOptions
-  readonly #rounds = new Mutex()
-  #status: SyncStatus
+  readonly #status: StatusReporter
+  readonly #rounds: Rounds
   readonly #loop: SyncLoop
-  /** Garbage collection runs at most hourly, and not in the first round (a bootstrap need not pay for it). */
-  #lastGc: number
-  readonly #notices = new Set<string>()
-  #moreWork = false
   #closed = false
+  #claim: LocalStoreClaim | undefined
 
   private constructor(core: EngineCore, options: ResolvedOptions) {
-    this.#core = core
+    super(core)
     this.#options = options
-    this.#lastGc = options.now()
-    this.#ctx = {
-      core,
-      remote: options.remote,
-      view: new RemoteView(options.remote, core.layout),
-      progress: (progress) => this.#setStatus({ progress }),
-      notice: (message) => {
-        this.#notices.add(message)
-        this.#setStatus({ message })
-      },
-      quarantined: (path, error) => {
-        const why = error instanceof Error ? error.message.replace(/^y-dropbox: /, '') : String(error)
-        options.onError(error, `skipped a damaged sync file ${path}`)
-        this.#setStatus({ message: `Skipped a damaged sync file (${why}); syncing goes on.` })
-      },
-    }
-    this.#status = { state: SyncState.inactive, message: 'Sync is off on this device', pending: 0 }
+    this.#status = new StatusReporter({
+      events: core.events,
+      words: mergeWords(options.words),
+      service: options.remote.serviceName ?? 'cloud storage',
+      pending: () => core.pendingCount,
+      state: () => core.state,
+    })
+    this.#ctx = createContext(core, options.remote, this.#status)
+    this.#rounds = new Rounds(this.#ctx, options, this.#status)
     this.#loop = new SyncLoop(
       {
-        round: (woken) => this.#guard(() => this.#round(undefined, woken)),
-        active: () => this.#core.state.active && !this.#closed,
+        round: (woken) => this.#guard(() => this.#rounds.run(undefined, woken)),
+        active: () => core.state.active && !this.#closed,
         cursor: () => this.#ctx.view.cursor,
-        moreWork: () => this.#moreWork,
+        moreWork: () => this.#rounds.moreWork,
       },
       options.remote,
       options,
     )
     core.onLocalChange = () => {
-      if (this.#status.state === SyncState.idle) this.#restStatus()
-      else this.#setStatus({})
-      if (this.#core.state.active) this.#loop.schedulePush()
+      this.#status.refresh()
+      if (core.state.active) this.#loop.schedulePush()
     }
   }
 
   /** Opens the engine on a device's LocalStore; resumes syncing if it was active. */
   static async open(options: SyncEngineOptions): Promise<SyncEngine> {
     const resolved = resolveOptions(options)
-    const core = await EngineCore.load(resolved.local, resolved)
-    const engine = new SyncEngine(core, resolved)
-    setCipher(engine.#ctx, await loadKey(core))
-    await loadOutbox(engine.#ctx)
-    engine.#restStatus()
-    if (core.state.active) engine.#startLoop()
-    return engine
+    // One engine per store: a second one (another tab) would overwrite this one's unsent changes.
+    const claim = await resolved.local.claim?.()
+    try {
+      const core = await EngineCore.load(resolved.local, resolved)
+      const engine = new SyncEngine(core, resolved)
+      engine.#claim = claim
+      setCipher(engine.#ctx, await loadKey(core))
+      await loadOutbox(engine.#ctx)
+      engine.#status.rest()
+      engine.#startLoop()
+      return engine
+    } catch (error) {
+      await claim?.release()
+      throw error
+    }
   }
 
   /** The current status. */
   get status(): SyncStatus {
-    return this.#status
+    return this.#status.current
   }
 
-  /** This device's id in the pool (changes if a clone of this device is detected). */
-  get deviceId(): string {
-    return this.#core.state.deviceId
-  }
-
-  /** The pool and epoch this device syncs with, when sync was ever activated. */
-  get pool(): { poolId: string; epoch: string } | undefined {
-    const { poolId, epoch } = this.#core.state
-    return poolId && epoch ? { poolId, epoch } : undefined
-  }
-
-  /** This device's name, as other devices see it. */
-  get deviceName(): string {
-    return this.#core.state.deviceName
-  }
-
-  /** Subscribes to an event. */
-  on<K extends keyof SyncEngineEvents>(name: K, listener: SyncEngineEvents[K]): void {
-    this.#core.events.on(name, listener)
-  }
-
-  /** Unsubscribes from an event. */
-  off<K extends keyof SyncEngineEvents>(name: K, listener: SyncEngineEvents[K]): void {
-    this.#core.events.off(name, listener)
-  }
-
-  /**
-   * The live document `id`, created if it does not exist. Edits are captured,
-   * stored and pushed automatically; remote changes are applied to it. Call
-   * `doc.destroy()` to release it.
-   */
-  doc(id: string): Promise<Y.Doc> {
-    return this.#core.doc(id)
-  }
-
-  /** Every document known here, without loading any. */
-  list(): DocInfo[] {
-    const out: DocInfo[] = []
-    for (const [id, entry] of this.#core.index.entries()) {
-      const info: DocInfo = { id, updatedAt: entry.updatedAt, deleted: entry.deleted }
-      if (entry.summary !== undefined) info.summary = entry.summary
-      out.push(info)
-    }
-    return out
-  }
-
-  /** Marks a document deleted; it stays deleted whatever other devices do concurrently. */
-  async delete(id: string): Promise<void> {
-    await this.#core.delete(id)
-  }
-
-  /** Resolves when every change so far is durable locally and queued for upload. */
-  async flush(): Promise<void> {
-    await this.#core.flush()
+  /** True when the pool this device syncs with is end-to-end encrypted. */
+  get encrypted(): boolean {
+    return this.#ctx.key !== undefined
   }
 
   /**
@@ -168,29 +95,20 @@ export class SyncEngine {
    * database when there is none, otherwise joins it, merging local documents in.
    * `passphrase` (or the `passphrase` option) encrypts a pool this device
    * creates, and unlocks an encrypted pool it joins; a wrong one is refused
-   * with `PassphraseError` before anything is written.
+   * with `PassphraseError` before anything is written. The derived key is kept,
+   * the passphrase is not.
    */
   async activate(options: { passphrase?: string } = {}): Promise<'created' | 'joined'> {
-    const previous = this.#options.passphrase
-    if (options.passphrase !== undefined) this.#options.passphrase = options.passphrase
-    await this.#core.flush()
-    this.#setStatus({ state: SyncState.syncing, message: 'Activating sync…' })
-    let activation: lifecycle.Activation
-    try {
-      activation = await this.#guard(() => this.#rounds.run(() => lifecycle.activatePool(this.#ctx)))
-    } catch (error) {
-      // A refused activation leaves sync off.
-      if (!this.#core.state.active)
-        this.#setStatus({ state: SyncState.inactive, action: this.#status.action })
-      throw error
-    } finally {
-      // The derived key is kept; the passphrase itself is not (nor a refused one).
-      this.#options.passphrase = previous
-    }
-    const { outcome, current } = activation
-    await this.#guard(() => this.#round(current))
+    this.#assertOpen()
+    await this.core.flush()
+    this.#status.working('activating')
+    const passphrase = options.passphrase ?? this.#options.passphrase
+    const activation = await this.#guard(() =>
+      this.#rounds.exclusive(() => lifecycle.activatePool(this.#ctx, passphrase)),
+    )
+    await this.#guard(() => this.#rounds.run(activation.current))
     this.#startLoop()
-    return outcome
+    return activation.outcome
   }
 
   /**
@@ -198,9 +116,10 @@ export class SyncEngine {
    * Rejects with a typed error when that could not be done (the status says why).
    */
   async syncNow(): Promise<void> {
-    this.#assertActive()
-    await this.#core.flush()
-    await this.#guard(() => this.#round())
+    // Also while a new master waits: the round still notices a deleted pool.
+    this.#assertActive(true)
+    await this.core.flush()
+    await this.#guard(() => this.#rounds.run())
   }
 
   /**
@@ -211,41 +130,27 @@ export class SyncEngine {
    */
   async downloadMaster(): Promise<string> {
     this.#assertActive(true)
-    await this.#core.flush()
-    this.#setStatus({ state: SyncState.syncing, message: 'Downloading the master database…' })
-    const backup = await this.#guard(() => this.#rounds.run(() => lifecycle.downloadMaster(this.#ctx)))
-    await this.#guard(() => this.#round())
-    const ids = this.list().map((d) => d.id)
-    this.#core.events.emit('docs', [{ added: ids, changed: [], deleted: [], origin: 'reset' }])
-    this.#startLoop()
+    await this.core.flush()
+    this.#status.working('downloading-master')
+    const passphrase = this.#options.passphrase
+    const { backup, replaced } = await this.#guard(() =>
+      this.#rounds.exclusive(() => lifecycle.downloadMaster(this.#ctx, passphrase)),
+    )
+    try {
+      await this.#guard(() => this.#rounds.run())
+    } finally {
+      // Whether or not the round after it went through, the database was replaced.
+      const ids = this.list().map((d) => d.id)
+      this.core.events.emit('docs', [{ added: ids, changed: [], deleted: [], origin: 'reset' }])
+      await this.core.reopen(replaced)
+      this.#startLoop()
+    }
     return backup
   }
 
   /** Makes this device's database the new master: other devices are offered to download it. */
   async uploadMaster(): Promise<void> {
-    this.#assertActive(true)
-    await this.#core.flush()
-    await this.#assertWhole()
-    this.#setStatus({ state: SyncState.syncing, message: 'Uploading the master database…' })
-    await this.#guard(() => this.#rounds.run(() => lifecycle.uploadMaster(this.#ctx)))
-    await this.syncNow()
-    this.#startLoop()
-  }
-
-  /**
-   * Gives this device the passphrase of an encrypted pool (when it joined
-   * without one, or after another device changed it). Throws `PassphraseError`
-   * when it is wrong; nothing is written then.
-   */
-  async unlock(passphrase: string): Promise<void> {
-    const current = await this.#guard(() => lifecycle.readPool(this.#ctx))
-    if (!current)
-      throw new PoolDeletedError('there is no sync data in Dropbox to unlock; activate sync first')
-    await this.#guard(() => ensureKey(this.#ctx, current.pool, passphrase, true))
-    this.#restStatus()
-    this.#startLoop()
-    // A loop waiting out a backoff after passphrase failures goes on at once.
-    this.#loop.wake()
+    await this.#newMaster('uploading-master')
   }
 
   /**
@@ -254,103 +159,70 @@ export class SyncEngine {
    * devices are asked for the new passphrase, then to download the master.
    */
   async changePassphrase(newPassphrase: string): Promise<void> {
-    this.#assertActive(true)
-    await this.#core.flush()
-    await this.#assertWhole()
-    this.#setStatus({ state: SyncState.syncing, message: 'Re-encrypting the sync data…' })
-    await this.#guard(() => this.#rounds.run(() => lifecycle.uploadMaster(this.#ctx, newPassphrase)))
-    await this.syncNow()
+    await this.#newMaster('re-encrypting', newPassphrase)
+  }
+
+  /**
+   * Gives this device the passphrase of an encrypted pool (when it joined
+   * without one, or after another device changed it). Throws `PassphraseError`
+   * when it is wrong; nothing is written then.
+   */
+  async unlock(passphrase: string): Promise<void> {
+    this.#assertOpen()
+    const current = await this.#guard(() => openPool(this.#ctx, passphrase, true))
+    if (!current) throw new PoolDeletedError('there is no sync data to unlock; activate sync first')
+    this.#status.rest()
     this.#startLoop()
+    // A loop waiting out a backoff after passphrase failures goes on at once.
+    this.#loop.wake()
   }
 
-  /** True when the pool this device syncs with is end-to-end encrypted. */
-  get encrypted(): boolean {
-    return this.#ctx.key !== undefined
-  }
-
-  /** Stops syncing on this device; its data stays, other devices go on. */
+  /**
+   * Stops syncing on this device; its data stays, other devices go on. Its
+   * device record says it is off, when the remote can be reached now.
+   */
   async deactivate(): Promise<void> {
     await this.#loop.stop()
-    await this.#core.flush()
-    await this.#core.lock.run(async () => {
-      this.#core.state.active = false
-      await this.#core.saveState()
+    await this.core.flush()
+    await this.core.lock.run(async () => {
+      this.core.device.deactivate()
+      await this.core.saveState()
     })
-    this.#setStatus({ state: SyncState.inactive, message: 'Sync is off on this device', progress: undefined })
+    this.#status.rest()
+    await this.#rounds
+      .exclusive(() => announceOff(this.#ctx, this.#options.passphrase))
+      .catch((error) => this.#options.onError(error, 'telling the pool that sync is off here'))
   }
 
   /** Stops syncing here and deletes the whole pool from the remote; other devices stop at their next contact. */
   async deleteAllSyncData(): Promise<void> {
     await this.#loop.stop()
-    await this.#core.flush()
-    await this.#guard(() => this.#rounds.run(() => lifecycle.deletePool(this.#ctx)))
-    await this.#core.lock.run(async () => {
-      const { state } = this.#core
-      Object.assign(state, {
-        active: false,
-        nextSeq: 1,
-        coverage: {},
-        quarantine: {},
-        snapshotApplied: false,
-      })
-      delete state.poolId
-      delete state.epoch
-      delete state.needsMaster
-      delete state.poolGeneration
-      await this.#core.saveState()
+    await this.core.flush()
+    await this.#guard(() => this.#rounds.exclusive(() => lifecycle.deletePool(this.#ctx)))
+    await this.core.lock.run(async () => {
+      this.core.device.forgetPool()
+      await this.core.saveState()
     })
     // The pool and its key are gone: a new pool decides afresh whether it is encrypted.
     await useKey(this.#ctx, undefined)
-    this.#setStatus({
-      state: SyncState.inactive,
-      message: 'Sync is off. All sync data was deleted from Dropbox.',
-    })
+    this.#status.rest()
   }
 
   /** The devices of the pool with their last-seen times, most recent first. */
   async devices(): Promise<PoolDevice[]> {
-    return this.#ctx.remote ? readDevices(this.#ctx) : []
-  }
-
-  /** Renames this device; other devices see the new name after its next sync. */
-  async setDeviceName(name: string): Promise<void> {
-    const trimmed = name.trim()
-    if (trimmed.length === 0 || trimmed.length > 100)
-      throw new RangeError('y-dropbox: a device name needs 1 to 100 characters')
-    await this.#core.lock.run(async () => {
-      this.#core.state.deviceName = trimmed
-      this.#core.state.lastHeartbeat = undefined
-      await this.#core.saveState()
-    })
-  }
-
-  /** Names of the local backups taken before master downloads, newest first. */
-  backups(): Promise<string[]> {
-    return lifecycle.listBackups(this.#ctx)
-  }
-
-  /** Merges a backup back into the database (its documents then sync like edits). Returns the document count. */
-  restoreBackup(name: string): Promise<number> {
-    return lifecycle.restoreBackup(this.#ctx, name)
+    return readDevices(this.#ctx)
   }
 
   /** Compacts the current epoch into a snapshot now, if this device's state allows. Returns whether it did. */
   async compact(): Promise<boolean> {
     this.#assertActive()
-    return this.#guard(() => this.#rounds.run(async () => (await compact(this.#ctx)) !== undefined))
+    return this.#guard(() => this.#rounds.compactNow())
   }
 
   /** Deletes superseded files older than the grace period now. Returns how many. */
   async collectGarbage(): Promise<number> {
     this.#assertActive()
-    return this.#guard(() =>
-      this.#rounds.run(async () => {
-        const current = await lifecycle.readPool(this.#ctx)
-        if (!current) return 0
-        await this.#ctx.view.refresh()
-        return collectGarbage(this.#ctx, current.pool)
-      }),
-    )
+    return this.#guard(() => this.#rounds.collectGarbageNow())
   }
 
   /** Writes pending changes, stops background work and waits for it. The LocalStore stays open. */
@@ -358,163 +230,31 @@ export class SyncEngine {
     if (this.#closed) return
     this.#closed = true
     await this.#loop.stop()
-    await this.#core.close()
+    try {
+      await this.core.close()
+    } finally {
+      await this.#claim?.release()
+    }
   }
 
   // ---- internals -------------------------------------------------------------
 
-  /** One sync round: verify the pool, push, pull, upkeep (`woken`: the store reported a change). */
-  async #round(verified?: { pool: PoolRecord; rev: string }, woken = false): Promise<void> {
-    await this.#rounds.run(async () => {
-      const { state } = this.#core
-      if (!state.active) return
-      this.#notices.clear()
-      const pending = this.#core.pendingCount
-      this.#setStatus({
-        state: SyncState.syncing,
-        message: pending > 0 ? `Uploading ${changes(pending)}…` : 'Checking for changes…',
-      })
-      // Reads only, all at once: one round trip. Nothing is written before the pool is verified.
-      const early = woken ? readAhead(this.#ctx) : undefined
-      const [read, listed] = await Promise.allSettled([
-        verified ?? lifecycle.readPool(this.#ctx),
-        this.#ctx.view.refresh(),
-      ])
-      if (read.status === 'rejected') throw read.reason
-      const current = read.value
-      if (listed.status === 'rejected') throw listed.reason
-      const { view } = this.#ctx
-      const damaged = (why: string) =>
-        new CorruptBlobError(
-          `pool.json ${why}: it was altered; sync stopped to protect your data`,
-          this.#core.layout.pool,
-        )
-      if (current && current.pool.poolId !== state.poolId && view.epochs.has(state.epoch!)) {
-        // A real deletion removes this pool's files before anyone creates a new pool.
-        throw damaged("names another pool while this pool's files are still there")
-      }
-      if (!current || current.pool.poolId !== state.poolId) {
-        await this.#poolGone()
-        throw new PoolDeletedError(this.#core.state.stoppedReason ?? 'the sync data was deleted')
-      }
-      await ensureKey(this.#ctx, current.pool, this.#options.passphrase)
-      await verifyPool(this.#ctx, current.pool)
-      if (current.pool.epoch !== state.epoch) {
-        await this.#newEpoch(current.pool)
-        throw new NeedsMasterError(this.#status.message)
-      }
-      await seal(this.#ctx)
-      await uploadOutbox(this.#ctx)
-      const covered = { ...state.coverage }
-      await pull(this.#ctx, await early)
-      noteWriters(this.#ctx, covered)
-      if (state.snapshotApplied) delete state.catchingUp
-      await this.#upkeep(current.pool)
-      // Watch from after our own writes, or the next wait wakes at once for them.
-      if (this.#ctx.view.wroteSinceRefresh) await this.#ctx.view.refresh()
-      // pool.json changed after we read it (the listing ran beside the read): the watch
-      // cursor is already past that change, so look again now rather than at the next poll.
-      this.#moreWork = (this.#ctx.view.pool?.rev ?? '') !== current.rev
-      state.lastSyncAt = this.#options.now()
-      await this.#core.lock.run(() => this.#core.saveState())
-      this.#restStatus()
-    })
-  }
-
-  async #upkeep(pool: PoolRecord): Promise<void> {
-    const { state } = this.#core
-    const now = this.#options.now()
-    // A round that uploaded wakes the other devices anyway; an idle one should not.
-    const every = this.#ctx.view.wroteSinceRefresh ? this.#options.heartbeatMs : this.#options.idleHeartbeatMs
-    if (state.lastHeartbeat === undefined || now - state.lastHeartbeat >= every) {
-      await writeDeviceRecord(this.#ctx)
-    }
-    const backlog = await uncompacted(this.#ctx)
-    if (
-      backlog.files >= this.#options.compactAfterFiles ||
-      backlog.bytes >= this.#options.compactAfterBytes
-    ) {
-      await compact(this.#ctx)
-    }
-    await refreshSummaries(this.#ctx)
-    if (now - this.#lastGc >= Math.min(3600_000, this.#options.gcGraceMs)) {
-      this.#lastGc = now
-      await collectGarbage(this.#ctx, pool)
-    }
-  }
-
-  async #poolGone(): Promise<void> {
-    await this.#core.lock.run(async () => {
-      const { state } = this.#core
-      state.active = false
-      state.stoppedReason =
-        'Sync was turned off: the sync data in Dropbox was deleted (from another device, or in Dropbox). ' +
-        'Your diary stays on this device; activate sync to start again.'
-      await this.#core.saveState()
-    })
-    this.#restStatus()
-    // A batch uploaded between our last check and the deletion would linger in the deleted
-    // folder (Dropbox has no write conditional on another file): take back what we wrote.
-    await lifecycle
-      .removeOwnFiles(this.#ctx)
-      .catch((error) => this.#options.onError(error, 'cleaning up after the pool was deleted'))
-  }
-
-  async #newEpoch(pool: PoolRecord): Promise<void> {
-    const { state } = this.#core
-    if (state.needsMaster?.epoch !== pool.epoch) {
-      const { epochBy } = await lifecycle.poolAuthors(this.#ctx, pool)
-      state.needsMaster = { epoch: pool.epoch, by: epochBy, at: pool.epochAt }
-      await this.#core.lock.run(() => this.#core.saveState())
-    }
-    this.#restStatus()
+  /** Upload Master or Change Passphrase: this device's database becomes a new epoch. */
+  async #newMaster(reason: StatusReason, newPassphrase?: string): Promise<void> {
+    this.#assertActive(true)
+    await this.core.flush()
+    await this.#guard(() => this.#rounds.ensureWhole())
+    this.#status.working(reason)
+    const passphrase = this.#options.passphrase
+    await this.#guard(() =>
+      this.#rounds.exclusive(() => lifecycle.uploadMaster(this.#ctx, passphrase, newPassphrase)),
+    )
+    await this.syncNow()
+    this.#startLoop()
   }
 
   #startLoop(): void {
-    if (this.#options.autoSync && !this.#closed && this.#core.state.active) this.#loop.start()
-  }
-
-  /** Sets the status for when nothing is running. */
-  #restStatus(): void {
-    const { state } = this.#core
-    const pending = this.#core.pendingCount
-    if (!state.active) {
-      this.#setStatus({
-        state: SyncState.inactive,
-        message: state.stoppedReason ?? 'Sync is off on this device',
-        progress: undefined,
-      })
-    } else if (state.needsMaster) {
-      const when = new Date(state.needsMaster.at).toLocaleString()
-      const keep = pending > 0 ? ` Your ${changes(pending)} not yet uploaded stay on this device.` : ''
-      this.#setStatus({
-        state: SyncState.needsMaster,
-        message: `A new master database was uploaded from ${state.needsMaster.by} on ${when}. Download Master DB to Device to continue syncing.${keep}`,
-        progress: undefined,
-        action: 'download-master',
-      })
-    } else {
-      // What a round had to leave aside stays in view until a round goes without it.
-      const skipped = Object.keys(state.quarantine).length
-      const notes = [...this.#notices]
-      if (skipped > 0)
-        notes.push(`${skipped} damaged sync ${skipped === 1 ? 'file was' : 'files were'} skipped.`)
-      const message = notes.length > 0 ? `${idleMessage(pending)}. ${notes.join(' ')}` : idleMessage(pending)
-      this.#setStatus({ state: SyncState.idle, message, progress: undefined })
-    }
-  }
-
-  #setStatus(change: Partial<SyncStatus>): void {
-    const next: SyncStatus = { ...this.#status, ...change, pending: this.#core.pendingCount }
-    const last = this.#core.state.lastSyncAt
-    if (last !== undefined) next.lastSyncAt = last
-    if (next.progress === undefined) delete next.progress
-    // An action belongs to the state and message that asked for it.
-    const moved = change.state !== undefined || change.message !== undefined
-    if (next.action === undefined || (moved && !('action' in change))) delete next.action
-    if (JSON.stringify(next) === JSON.stringify(this.#status)) return
-    this.#status = next
-    this.#core.events.emit('status', [next])
+    if (this.#options.autoSync && !this.#closed && this.core.state.active) this.#loop.start()
   }
 
   /** Runs `task`; on failure sets the status from the error and rethrows it. */
@@ -522,35 +262,29 @@ export class SyncEngine {
     try {
       return await task()
     } catch (error) {
-      // These two set their own status on the way out.
-      if (!(error instanceof NeedsMasterError || error instanceof PoolDeletedError)) {
-        this.#setStatus({ ...describeFailure(error, this.#core.pendingCount), progress: undefined })
-      }
+      // A pool found gone by an operation stops sync here, as a round would.
+      if (error instanceof PoolDeletedError && this.core.state.active)
+        await this.#rounds.poolGone(error.replaced)
+      // These two set their own status on the way out; a refused activation leaves sync off.
+      if (error instanceof NeedsMasterError || error instanceof PoolDeletedError) this.#status.rest()
+      else if (!this.core.state.active) this.#status.failed(error, true)
+      else this.#status.failed(error)
       throw error
     }
   }
 
-  /**
-   * A database that is not whole (a master download or a join that did not
-   * finish) must never become the master: finish it first, or refuse.
-   */
-  async #assertWhole(): Promise<void> {
-    const whole = () => this.#core.state.snapshotApplied && !this.#core.state.catchingUp
-    if (whole()) return
-    await this.#guard(() => this.#round())
-    if (!whole()) {
-      throw new YDropboxError(
-        "this device's database is incomplete (a master download did not finish); synchronize first, then try again",
-      )
-    }
+  #assertOpen(): void {
+    if (this.#closed) throw new YDropboxError('this engine is closed; open a new one with SyncEngine.open()')
   }
 
   #assertActive(allowNeedsMaster = false): void {
-    if (this.#closed) throw new YDropboxError('this engine is closed; open a new one with SyncEngine.open()')
-    const { state } = this.#core
+    this.#assertOpen()
+    const { state } = this.core
     if (!state.active) {
       throw new YDropboxError(
-        state.stoppedReason ?? 'sync is not active on this device; call activate() first',
+        state.stoppedReason === undefined
+          ? 'sync is not active on this device; call activate() first'
+          : `sync stopped (${state.stoppedReason}): ${this.#status.current.message}`,
       )
     }
     if (state.needsMaster && !allowNeedsMaster) {

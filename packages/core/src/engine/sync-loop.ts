@@ -76,8 +76,9 @@ export class SyncLoop {
 
   async #run(signal: AbortSignal): Promise<void> {
     let failures = 0
-    // At most one immediate extra round in a row, whatever moreWork() says.
-    let rerun = false
+    // Rounds run in a row because the last one saw more work: the first runs at once, the
+    // next ones wait out the backoff, so no state can make the loop spin.
+    let hurried = 0
     let woken = false
     while (!signal.aborted && this.host.active()) {
       this.#pushDue = false
@@ -94,19 +95,28 @@ export class SyncLoop {
           continue
         }
         failures++
-        const { base, max } = this.options.retryDelayMs
-        const backoff = Math.min(max, base * 2 ** (failures - 1)) * (0.5 + this.options.random() / 2)
-        await this.#wait(signal, error instanceof RateLimitError ? error.retryAfterMs : backoff, false)
+        await this.#wait(
+          signal,
+          error instanceof RateLimitError ? error.retryAfterMs : this.#backoff(failures),
+          false,
+        )
         continue
       }
+      if (this.host.moreWork()) {
+        hurried++
+        if (hurried > 1) await this.#wait(signal, this.#backoff(hurried - 1), false)
+        continue
+      }
+      hurried = 0
       if (this.#pushDue) continue
-      if (this.host.moreWork() && !rerun) {
-        rerun = true
-        continue
-      }
-      rerun = false
       woken = await this.#wait(signal, this.options.pollIntervalMs, true)
     }
+  }
+
+  /** The delay before retry number `n` (1, 2, ...): exponential with jitter, capped. */
+  #backoff(n: number): number {
+    const { base, max } = this.options.retryDelayMs
+    return Math.min(max, base * 2 ** (n - 1)) * (0.5 + this.options.random() / 2)
   }
 
   /**

@@ -39,6 +39,7 @@ export type BlobKind = (typeof KINDS)[number]
 
 /** One document's part of a blob: its update and the index entry `list()` needs. */
 export interface BlobEntry {
+  /** The document's id. */
   docId: string
   /** A Yjs update (v1 encoding). */
   update: Uint8Array
@@ -52,7 +53,9 @@ export interface BlobEntry {
 
 /** The decoded content of a blob. */
 export interface BlobContent {
+  /** A device's batch, a snapshot shard or a local backup. */
   kind: BlobKind
+  /** The epoch the blob belongs to. */
   epoch: string
   /** Writing device; empty for shards. */
   deviceId: string
@@ -60,6 +63,7 @@ export interface BlobContent {
   seq: number
   /** Milliseconds since the epoch; 0 for shards. */
   createdAt: number
+  /** One entry per document. */
   entries: BlobEntry[]
 }
 

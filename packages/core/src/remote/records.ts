@@ -36,6 +36,8 @@ export interface DeviceRecord {
   lastSeen: number
   epoch: string
   pushedSeq: number
+  /** False once the device turned sync off (absent in records of older versions: syncing). */
+  active?: boolean
   [extra: string]: unknown
 }
 
@@ -90,6 +92,7 @@ export function parseDevice(bytes: Uint8Array, path: string): DeviceRecord {
   expect(isTime(json.lastSeen), 'lastSeen', path)
   expect(typeof json.epoch === 'string', 'epoch', path)
   expect(Number.isSafeInteger(json.pushedSeq) && (json.pushedSeq as number) >= 0, 'pushedSeq', path)
+  expect(json.active === undefined || typeof json.active === 'boolean', 'active', path)
   return json as DeviceRecord
 }
 

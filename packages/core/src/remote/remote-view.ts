@@ -5,6 +5,7 @@
  */
 import type { BlobMeta, BlobStore } from '../blob-store.ts'
 import { CursorResetError } from '../errors.ts'
+import { EpochCache } from './epoch-cache.ts'
 import type { PoolLayout } from './layout.ts'
 
 /** The files of one epoch folder. */
@@ -18,6 +19,9 @@ export interface EpochFiles {
 /** A cursor-maintained view of the pool folder. */
 export class RemoteView {
   #cursor: string | undefined
+  #cache: EpochCache | undefined
+  /** Files this device wrote since the last listing: path → rev. */
+  readonly #written = new Map<string, string>()
   /** `pool.json`, when listed. */
   pool: BlobMeta | undefined
   readonly devices = new Map<string, BlobMeta>()
@@ -33,8 +37,12 @@ export class RemoteView {
     return this.#cursor
   }
 
-  /** Lists what changed since the last call (everything on the first), and applies it. */
-  async refresh(): Promise<void> {
+  /**
+   * Lists what changed since the last call (everything on the first), and
+   * applies it. Returns how many of the changes were made by others: every
+   * change except the writes this device recorded with `noteWritten`.
+   */
+  async refresh(): Promise<number> {
     let result: { entries: BlobMeta[]; cursor: string }
     try {
       result = await this.remote.list(this.layout.root, this.#cursor)
@@ -43,10 +51,23 @@ export class RemoteView {
       this.reset()
       result = await this.remote.list(this.layout.root)
     }
-    if (this.#cursor === undefined) this.clearFiles()
-    for (const entry of result.entries) this.#apply(entry)
+    const full = this.#cursor === undefined
+    if (full) this.clearFiles()
+    let foreign = 0
+    for (const entry of result.entries) {
+      const path = entry.path.toLowerCase()
+      if (full || entry.deleted || this.#written.get(path) !== entry.rev) foreign++
+      this.#apply(entry)
+    }
+    this.#written.clear()
     this.#cursor = result.cursor
-    this.wroteSinceRefresh = false
+    return foreign
+  }
+
+  /** The caches of `epoch`; those of any other epoch are dropped. */
+  cache(epoch: string): EpochCache {
+    if (this.#cache?.epoch !== epoch) this.#cache = new EpochCache(epoch)
+    return this.#cache
   }
 
   /** Forgets the cursor: the next refresh lists everything again. */
@@ -74,11 +95,13 @@ export class RemoteView {
   /** Records a file this device just wrote, so the round does not wait for the listing. */
   noteWritten(meta: BlobMeta): void {
     this.#apply(meta)
-    this.wroteSinceRefresh = true
+    this.#written.set(meta.path.toLowerCase(), meta.rev)
   }
 
   /** This device wrote since the last listing: the cursor predates its own files. */
-  wroteSinceRefresh = false
+  get wroteSinceRefresh(): boolean {
+    return this.#written.size > 0
+  }
 
   private clearFiles(): void {
     this.pool = undefined
@@ -120,11 +143,20 @@ export class RemoteView {
       }
       if (removed) byDevice.delete(file.seq)
       else byDevice.set(file.seq, entry)
+      if (byDevice.size === 0) files.logs.delete(file.deviceId)
     } else if (file.type === 'shard') {
       if (removed) files.shards.delete(file.hash)
       else files.shards.set(file.hash, entry)
     } else if (removed) files.snapshots.delete(file.name)
     else files.snapshots.set(file.name, entry)
+    // An epoch whose files are all gone is no longer there (a deleted pool leaves none).
+    if (removed) this.#dropIfEmpty(file.epoch)
+  }
+
+  #dropIfEmpty(epoch: string): void {
+    const files = this.epochs.get(epoch)
+    if (files && files.logs.size === 0 && files.shards.size === 0 && files.snapshots.size === 0)
+      this.epochs.delete(epoch)
   }
 
   #forgetUnder(prefix: string): void {
@@ -140,10 +172,13 @@ export class RemoteView {
       if (!prefix.startsWith(dir)) continue
       const files = this.epochs.get(epoch)!
       const under = (meta: BlobMeta) => meta.path.startsWith(prefix)
-      for (const logs of files.logs.values())
+      for (const [device, logs] of files.logs) {
         for (const [seq, meta] of logs) if (under(meta)) logs.delete(seq)
+        if (logs.size === 0) files.logs.delete(device)
+      }
       for (const [k, meta] of files.shards) if (under(meta)) files.shards.delete(k)
       for (const [k, meta] of files.snapshots) if (under(meta)) files.snapshots.delete(k)
+      this.#dropIfEmpty(epoch)
     }
   }
 }

@@ -17,7 +17,7 @@
 
 import { mkdir, readdir, readFile, rename, rmdir, stat, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import type { BlobMeta, BlobStore, PutMode } from '../blob-store.ts'
+import type { BlobFile, BlobListing, BlobMeta, BlobStore, PutMode } from '../blob-store.ts'
 import { contentHash } from '../content-hash.ts'
 import { ConflictError, CorruptBlobError, CursorResetError } from '../errors.ts'
 import { encodeHeader, parseHeader, readFileHeader, readStoreId } from './fs-blob-files.ts'
@@ -79,7 +79,7 @@ export class FsBlobStore implements BlobStore {
     })
   }
 
-  /** {@inheritDoc BlobStore.put} */
+  /** {@inheritDoc @y-dropbox/core!BlobStore.put} */
   async put(path: string, data: Uint8Array, mode: PutMode): Promise<BlobMeta> {
     const p = normalizePath(path)
     const meta: BlobMeta = {
@@ -119,8 +119,8 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  /** {@inheritDoc BlobStore.get} */
-  async get(path: string): Promise<{ data: Uint8Array; meta: BlobMeta } | undefined> {
+  /** {@inheritDoc @y-dropbox/core!BlobStore.get} */
+  async get(path: string): Promise<BlobFile | undefined> {
     const p = normalizePath(path)
     let bytes: Uint8Array
     try {
@@ -135,8 +135,8 @@ export class FsBlobStore implements BlobStore {
     return { meta, data: new Uint8Array(bytes.subarray(end + 1)) }
   }
 
-  /** {@inheritDoc BlobStore.list} */
-  async list(prefix: string, cursor?: string): Promise<{ entries: BlobMeta[]; cursor: string }> {
+  /** {@inheritDoc @y-dropbox/core!BlobStore.list} */
+  async list(prefix: string, cursor?: string): Promise<BlobListing> {
     const p = normalizePrefix(prefix)
     if (cursor === undefined) {
       // The journal position is taken first: every change before it is on disk already,
@@ -165,7 +165,7 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  /** {@inheritDoc BlobStore.delete} */
+  /** {@inheritDoc @y-dropbox/core!BlobStore.delete} */
   async delete(paths: string[]): Promise<void> {
     const normalized = [...new Set(paths.map(normalizePath))]
     if (normalized.length === 0) return

@@ -12,7 +12,8 @@
 import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { CorruptBlobError, YDropboxError } from '../errors.ts'
-import type { LocalStore, LocalWrite } from '../local-store.ts'
+import type { LocalStore, LocalStoreClaim, LocalWrite } from '../local-store.ts'
+import { ClaimFlag } from './claim.ts'
 import { closedError } from './closed.ts'
 import {
   checkHeader,
@@ -71,6 +72,7 @@ export class FsLocalStore implements LocalStore {
   readonly recovery: FsLocalStoreRecovery
   readonly #options: FsLocalStoreOptions
   readonly #lock: ProcessLock
+  readonly #claims = new ClaimFlag()
   readonly #index = new Map<string, ValueRef>()
   #sorted: string[] | undefined
   #file: LogFile
@@ -133,11 +135,18 @@ export class FsLocalStore implements LocalStore {
   }
 
   /** Sizes of the log, for monitoring and benchmarks. */
-  get info(): { keys: number; fileBytes: number; liveBytes: number } {
+  get info(): {
+    /** Keys stored. */
+    keys: number
+    /** Size of the log file, garbage included. */
+    fileBytes: number
+    /** Bytes of the live values' records (what a compaction would keep). */
+    liveBytes: number
+  } {
     return { keys: this.#index.size, fileBytes: this.#end, liveBytes: this.#liveBytes }
   }
 
-  /** {@inheritDoc LocalStore.get} */
+  /** {@inheritDoc @y-dropbox/core!LocalStore.get} */
   async get(key: string): Promise<Uint8Array | undefined> {
     this.#check('get')
     const ref = this.#index.get(key)
@@ -145,7 +154,7 @@ export class FsLocalStore implements LocalStore {
     return this.#read(this.#file, ref, key)
   }
 
-  /** {@inheritDoc LocalStore.keys} */
+  /** {@inheritDoc @y-dropbox/core!LocalStore.keys} */
   async keys(prefix: string): Promise<string[]> {
     this.#check('keys')
     this.#sorted ??= [...this.#index.keys()].sort()
@@ -163,7 +172,7 @@ export class FsLocalStore implements LocalStore {
     return out
   }
 
-  /** {@inheritDoc LocalStore.write} */
+  /** {@inheritDoc @y-dropbox/core!LocalStore.write} */
   async write(batch: LocalWrite[]): Promise<void> {
     this.#check('write')
     // Encoded now, before any await, so the caller may reuse its arrays once write() returns.
@@ -185,6 +194,16 @@ export class FsLocalStore implements LocalStore {
       this.#apply(encoded.entries, start)
       await this.#compactIfWorthIt()
     })
+  }
+
+  /**
+   * Reserves the store for one engine until the claim is released. Rejects
+   * with `StoreInUseError` while another engine in this process holds it;
+   * other processes are kept out by the folder's lock, taken at `open`.
+   */
+  async claim(): Promise<LocalStoreClaim> {
+    this.#check('claim')
+    return this.#claims.take(`the local store in ${this.dir}`)
   }
 
   /** Rewrites the live entries to a new file now, whatever the garbage. */

@@ -13,8 +13,10 @@
 
 import { get, promisifyRequest, type UseStore } from 'idb-keyval'
 import { QuotaError, YDropboxError } from '../errors.ts'
-import type { LocalStore, LocalWrite } from '../local-store.ts'
+import type { LocalStore, LocalStoreClaim, LocalWrite } from '../local-store.ts'
+import { ClaimFlag } from './claim.ts'
 import { closedError } from './closed.ts'
+import { holdLease, holdWebLock, LEASE_STORE } from './idb-claim.ts'
 
 /** Options of `IdbLocalStore.open`. */
 export interface IdbLocalStoreOptions {
@@ -24,10 +26,16 @@ export interface IdbLocalStoreOptions {
   indexedDB?: IDBFactory
   /** The key range class matching the factory. Default: `globalThis.IDBKeyRange`. */
   keyRange?: typeof IDBKeyRange
+  /**
+   * The Web Locks API that keeps a second tab's engine out (see `claim`).
+   * Default: `navigator.locks` where it exists; `null` uses a lease record
+   * in the database instead.
+   */
+  locks?: LockManager | null
 }
 
 const STORE = 'kv'
-const VERSION = 1
+const VERSION = 2
 
 /** A `LocalStore` kept in its own IndexedDB database. */
 export class IdbLocalStore implements LocalStore {
@@ -36,6 +44,8 @@ export class IdbLocalStore implements LocalStore {
   readonly #db: IDBDatabase
   readonly #keyRange: typeof IDBKeyRange
   readonly #useStore: UseStore
+  readonly #claims = new ClaimFlag()
+  readonly #locks: LockManager | undefined
   #closedBecause: string | undefined
 
   /**
@@ -48,27 +58,47 @@ export class IdbLocalStore implements LocalStore {
     if (!factory || !keyRange) {
       throw new YDropboxError('IndexedDB is not available here; use another LocalStore (files or memory)')
     }
+    const foreign = () =>
+      new YDropboxError(
+        `IndexedDB database "${options.dbName}" exists but was not made by y-dropbox (no "${STORE}" store); choose another dbName`,
+      )
     let db: IDBDatabase
+    let notOurs = false
     try {
       const request = factory.open(options.dbName, VERSION)
-      request.onupgradeneeded = () => {
-        if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE)
+      request.onupgradeneeded = (event) => {
+        const names = request.result.objectStoreNames
+        // Someone else's database is left as it was.
+        if (event.oldVersion > 0 && !names.contains(STORE)) {
+          notOurs = true
+          request.transaction?.abort()
+          return
+        }
+        for (const name of [STORE, LEASE_STORE])
+          if (!names.contains(name)) request.result.createObjectStore(name)
       }
       db = await promisifyRequest(request)
     } catch (error) {
+      if (notOurs) throw foreign()
       throw storageError(`could not open IndexedDB database "${options.dbName}"`, error)
     }
-    if (!db.objectStoreNames.contains(STORE)) {
+    if (!db.objectStoreNames.contains(STORE) || !db.objectStoreNames.contains(LEASE_STORE)) {
       db.close()
-      throw new YDropboxError(
-        `IndexedDB database "${options.dbName}" exists but was not made by y-dropbox (no "${STORE}" store); choose another dbName`,
-      )
+      throw foreign()
     }
-    return new IdbLocalStore(options.dbName, db, keyRange)
+    const locks =
+      options.locks === undefined ? (globalThis.navigator?.locks ?? undefined) : (options.locks ?? undefined)
+    return new IdbLocalStore(options.dbName, db, keyRange, locks)
   }
 
-  private constructor(dbName: string, db: IDBDatabase, keyRange: typeof IDBKeyRange) {
+  private constructor(
+    dbName: string,
+    db: IDBDatabase,
+    keyRange: typeof IDBKeyRange,
+    locks: LockManager | undefined,
+  ) {
     this.dbName = dbName
+    this.#locks = locks
     this.#db = db
     this.#keyRange = keyRange
     this.#useStore = (mode, callback) =>
@@ -116,6 +146,34 @@ export class IdbLocalStore implements LocalStore {
         return promisifyRequest(store.transaction)
       }),
     )
+  }
+
+  /**
+   * Reserves the store for one engine until the claim is released, or the tab
+   * holding it ends: across tabs through the Web Locks API, or a lease record
+   * where that API is missing. Rejects with `StoreInUseError` while another
+   * engine holds it.
+   */
+  async claim(): Promise<LocalStoreClaim> {
+    this.#check('claim')
+    const what = `IndexedDB store "${this.dbName}"`
+    const local = this.#claims.take(what)
+    try {
+      const release = this.#locks
+        ? await holdWebLock(this.#locks, this.dbName, what)
+        : await holdLease(this.#db, what, () => {
+            this.#closedBecause = 'another tab took it over while this one was not answering'
+          })
+      return {
+        release: async () => {
+          await release()
+          await local.release()
+        },
+      }
+    } catch (error) {
+      await local.release()
+      throw error
+    }
   }
 
   /** Closes the connection once pending transactions finish; later calls reject. */

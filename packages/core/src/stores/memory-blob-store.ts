@@ -5,7 +5,7 @@
  * listing lag, duplicate delivery, offline).
  */
 
-import type { BlobMeta, BlobStore, GetResult, PutMode } from '../blob-store.ts'
+import type { BlobFile, BlobListing, BlobMeta, BlobStore, PutMode } from '../blob-store.ts'
 import { contentHash } from '../content-hash.ts'
 import { CursorResetError, TransientError } from '../errors.ts'
 import { MemoryCloudState, type MemoryFile } from './memory-cloud-state.ts'
@@ -131,7 +131,7 @@ export class MemoryBlobStore implements BlobStore {
   /** {@inheritDoc BlobStore.put} */
   async put(path: string, data: Uint8Array, mode: PutMode): Promise<BlobMeta> {
     const p = normalizePath(path)
-    await this.#enter('put')
+    await this.#enter('put', [p])
     const copy = data.slice()
     this.#stats.bytesUp += copy.length
     this.#state.stats.bytesUp += copy.length
@@ -142,9 +142,9 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   /** {@inheritDoc BlobStore.get} */
-  async get(path: string): Promise<GetResult | undefined> {
+  async get(path: string): Promise<BlobFile | undefined> {
     const p = normalizePath(path)
-    await this.#enter('get')
+    await this.#enter('get', [p])
     return this.#read(p)
   }
 
@@ -152,19 +152,19 @@ export class MemoryBlobStore implements BlobStore {
    * {@inheritDoc BlobStore.getFolder}
    * One call (one latency, one fault roll) for every file; each as it is now.
    */
-  async getFolder(folder: string, files: readonly BlobMeta[]): Promise<Array<GetResult | undefined>> {
+  async getFolder(folder: string, files: readonly BlobMeta[]): Promise<Array<BlobFile | undefined>> {
     const prefix = normalizePrefix(folder)
     const paths = files.map((meta) => normalizePath(meta.path))
     const outside = paths.find((p) => !isUnder(p, prefix))
     if (outside !== undefined) throw new RangeError(`getFolder: ${outside} is not under ${prefix || '/'}`)
-    await this.#enter('getFolder')
+    await this.#enter('getFolder', paths)
     return paths.map((p) => this.#read(p))
   }
 
   /** {@inheritDoc BlobStore.list} */
-  async list(prefix: string, cursor?: string): Promise<{ entries: BlobMeta[]; cursor: string }> {
+  async list(prefix: string, cursor?: string): Promise<BlobListing> {
     const p = normalizePrefix(prefix)
-    await this.#enter('list')
+    await this.#enter('list', [p])
     this.#advanceVisibility()
     let entries: BlobMeta[]
     let position = this.#visible
@@ -191,7 +191,7 @@ export class MemoryBlobStore implements BlobStore {
   /** {@inheritDoc BlobStore.delete} */
   async delete(paths: string[]): Promise<void> {
     const normalized = paths.map(normalizePath)
-    await this.#enter('delete')
+    await this.#enter('delete', normalized)
     this.#state.remove(normalized)
     this.#afterWrite('delete')
   }
@@ -223,7 +223,7 @@ export class MemoryBlobStore implements BlobStore {
     })
   }
 
-  #read(path: string): GetResult | undefined {
+  #read(path: string): BlobFile | undefined {
     const file = this.#state.files.get(path)
     if (!file) return undefined
     this.#stats.bytesDown += file.data.length
@@ -232,12 +232,12 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   /** Counts the call, waits the latency and throws any fault met before the call runs. */
-  async #enter(method: BlobStoreMethod): Promise<void> {
+  async #enter(method: BlobStoreMethod, paths: string[] = []): Promise<void> {
     this.#stats.calls[method]++
     this.#state.stats.calls[method]++
     const ms = this.#dice.latency(this.#faults.latencyMs)
     if (ms > 0) await this.#sleep(ms)
-    this.#dice.before(this.#faults, method, () => this.#countFault())
+    this.#dice.before(this.#faults, method, () => this.#countFault(), paths)
   }
 
   /** Throws a lost-response failure after a write took effect, at `failAfterWriteRate`. */

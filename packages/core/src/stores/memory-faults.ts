@@ -21,7 +21,14 @@ export interface MemoryFaults {
   /** The `retryAfterMs` carried by injected `RateLimitError`s. */
   retryAfterMs: number
   /** Delay before each call, in ms: a fixed number or a uniform `{ min, max }` range. */
-  latencyMs: number | { min: number; max: number }
+  latencyMs:
+    | number
+    | {
+        /** Shortest delay, in ms. */
+        min: number
+        /** Longest delay, in ms. */
+        max: number
+      }
   /**
    * A change becomes visible to this client's `list` only after this many
    * further `list` calls. Visibility is always a prefix of the change log, so
@@ -32,6 +39,11 @@ export interface MemoryFaults {
   duplicateRate: number
   /** When true every call throws `TransientError` (no network). */
   offline: boolean
+  /**
+   * Calls on a path that matches (for `list` and `watch`, the folder) throw
+   * `TransientError`: an outage of one kind of file, e.g. `/\/devices\//`.
+   */
+  failPaths?: RegExp | undefined
 }
 
 /** The calls a blob store counts. */
@@ -100,10 +112,15 @@ export class FaultDice {
    * Throws the fault a call meets before it runs, if any: offline first, then
    * a rate limit, then a plain failure. `onFault` is called before throwing.
    */
-  before(faults: MemoryFaults, method: BlobStoreMethod, onFault: () => void): void {
+  before(faults: MemoryFaults, method: BlobStoreMethod, onFault: () => void, paths: string[] = []): void {
     if (faults.offline) {
       onFault()
       throw new TransientError(`offline: the ${method} call could not reach the store; it will retry later`)
+    }
+    const failing = faults.failPaths
+    if (failing && paths.some((path) => failing.test(path))) {
+      onFault()
+      throw new TransientError(`simulated failure of ${method} on ${paths.join(', ')}; retry later`)
     }
     if (this.roll(faults.rateLimitRate)) {
       onFault()

@@ -4,7 +4,8 @@
  * simulates restarting the app on the same "disk".
  */
 
-import type { LocalStore, LocalWrite } from '../local-store.ts'
+import type { LocalStore, LocalStoreClaim, LocalWrite } from '../local-store.ts'
+import { ClaimFlag } from './claim.ts'
 import { closedError } from './closed.ts'
 
 /** Options of a `MemoryLocalStore`. */
@@ -17,6 +18,7 @@ export interface MemoryLocalStoreOptions {
 export class MemoryLocalStore implements LocalStore {
   #data: Map<string, Uint8Array>
   #closed = false
+  readonly #claims = new ClaimFlag()
 
   constructor(options: MemoryLocalStoreOptions = {}) {
     this.#data = new Map()
@@ -51,6 +53,12 @@ export class MemoryLocalStore implements LocalStore {
       if (value === undefined) this.#data.delete(key)
       else this.#data.set(key, value)
     }
+  }
+
+  /** {@inheritDoc LocalStore.claim} */
+  async claim(): Promise<LocalStoreClaim> {
+    this.#check('claim')
+    return this.#claims.take('this MemoryLocalStore')
   }
 
   /** {@inheritDoc LocalStore.close} */

@@ -31,12 +31,15 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
     await expect(phone.engine.syncNow()).rejects.toThrow(/rate limit/)
     expect(phone.engine.status).toMatchObject({
       state: 'syncing',
-      message: 'Dropbox rate limit, retrying in 12 s',
+      reason: 'rate-limited',
+      message: 'Cloud storage asked to slow down; retrying in 12 s',
     })
     phone.remote.setFaults({ rateLimitRate: 0, offline: true })
     await expect(phone.engine.syncNow()).rejects.toThrow()
     expect(phone.engine.status.state).toBe('offline')
-    expect(phone.engine.status.message).toMatch(/Cannot reach Dropbox.*3 changes will upload then/)
+    expect(phone.engine.status.message).toMatch(
+      /Cannot reach cloud storage; retrying\. 3 changes will upload then/,
+    )
     phone.remote.setFaults({ offline: false })
     await phone.engine.syncNow()
     expect(phone.engine.status).toMatchObject({ state: 'idle', message: 'Up to date', pending: 0 })
@@ -52,7 +55,7 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
     await expect(tablet.engine.syncNow()).rejects.toBeInstanceOf(NeedsMasterError)
     expect(tablet.engine.status.state).toBe('needs-master')
     expect(tablet.engine.status.message).toMatch(
-      /A new master database was uploaded from phone on .*Download Master DB to Device.*1 change not yet uploaded stay/,
+      /A new master database was uploaded from phone on .*Download the master database to continue syncing.*1 change not yet uploaded stay/,
     )
     // Nothing of the tablet reached the new epoch.
     const epoch = phone.engine.pool!.epoch
@@ -85,7 +88,7 @@ describe('SyncEngine operations of the Device Sync Services screen', () => {
     await expect(tablet.engine.syncNow()).rejects.toBeInstanceOf(PoolDeletedError)
     expect(tablet.engine.status).toMatchObject({ state: 'inactive' })
     expect(tablet.engine.status.message).toMatch(
-      /deleted \(from another device, or in Dropbox\).*stays on this device/,
+      /deleted \(from another device, or by hand\).*stays on this device/,
     )
     expect(cloud.files('/diary')).toEqual([])
     expect(await contents(tablet.engine)).toEqual({ a: { pain: 5 } })

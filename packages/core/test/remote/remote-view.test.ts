@@ -32,8 +32,38 @@ describe('RemoteView', () => {
     expect(view.pool?.path).toBe('/p/pool.json')
     expect(view.epoch(epoch).logs.get('aaaaaaaaaaaaaaaa')?.size).toBe(1)
     await view.refresh()
-    expect(view.epoch(epoch).logs.get('aaaaaaaaaaaaaaaa')?.size).toBe(0)
+    expect(view.epoch(epoch).logs.get('aaaaaaaaaaaaaaaa')?.size ?? 0).toBe(0)
     expect(view.epoch(epoch).shards.size).toBe(1)
+  })
+
+  it('forgets an epoch once its last file is deleted (a deleted pool leaves no epoch behind)', async () => {
+    const view = new RemoteView(
+      scripted([
+        [file('/p/pool.json'), file(log), file(shard)],
+        [gone(log), gone(shard)],
+      ]),
+      new PoolLayout('/p'),
+    )
+    await view.refresh()
+    expect(view.epochs.has(epoch)).toBe(true)
+    await view.refresh()
+    expect(view.epochs.has(epoch)).toBe(false)
+  })
+
+  it("counts the changes of others in a listing, not this device's own writes", async () => {
+    const own = file(log)
+    const theirs = file(log.replace('aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbb'))
+    const view = new RemoteView(
+      scripted([[file('/p/pool.json')], [own], [own, theirs]]),
+      new PoolLayout('/p'),
+    )
+    expect(await view.refresh()).toBe(1)
+    view.noteWritten(own)
+    expect(view.wroteSinceRefresh).toBe(true)
+    expect(await view.refresh()).toBe(0)
+    expect(view.wroteSinceRefresh).toBe(false)
+    view.noteWritten(own)
+    expect(await view.refresh()).toBe(1)
   })
 
   it('forgets everything under a folder reported deleted once', async () => {

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process'
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runBlobStoreContract } from '@y-dropbox/testing'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ConflictError, CorruptBlobError, TransientError, YDropboxError } from '../../src/errors.ts'
 import { FsBlobStore } from '../../src/stores/fs-blob-store.ts'
-import { runBlobStoreContract } from '../../src/testing/index.ts'
 import { finished, spawnFixture } from './spawn-tsx.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)

@@ -1,8 +1,8 @@
+import { runLocalStoreContract } from '@y-dropbox/testing'
 import { IDBFactory, IDBKeyRange, IDBObjectStore } from 'fake-indexeddb'
 import { describe, expect, it, vi } from 'vitest'
-import { YDropboxError } from '../../src/errors.ts'
+import { StoreInUseError, YDropboxError } from '../../src/errors.ts'
 import { IdbLocalStore } from '../../src/stores/idb-local-store.ts'
-import { runLocalStoreContract } from '../../src/testing/index.ts'
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
@@ -104,5 +104,81 @@ describe('IdbLocalStore', () => {
     })
     await expect(store.get('k')).rejects.toThrow(/another tab deleted or upgraded/)
     await store.close()
+  })
+
+  it('keeps a second tab out through a lease when there are no Web Locks, and lets it in once released', async () => {
+    const indexedDB = new IDBFactory()
+    const open = () => IdbLocalStore.open({ dbName: 'tabs', indexedDB, keyRange: IDBKeyRange, locks: null })
+    const [tab1, tab2] = [await open(), await open()]
+    const claim = await tab1.claim()
+    await expect(tab2.claim()).rejects.toBeInstanceOf(StoreInUseError)
+    await expect(tab2.claim()).rejects.toThrow(/IndexedDB store "tabs" is already in use by another tab/)
+    // The same store object refuses a second claim too.
+    await expect(tab1.claim()).rejects.toThrow(/already in use by another engine in this app/)
+    await claim.release()
+    const second = await tab2.claim()
+    await second.release()
+    await tab1.close()
+    await tab2.close()
+  })
+
+  it("takes over the lease of a tab that stopped renewing it (a crashed tab), never a live one's", async () => {
+    const indexedDB = new IDBFactory()
+    const store = await IdbLocalStore.open({
+      dbName: 'crashed',
+      indexedDB,
+      keyRange: IDBKeyRange,
+      locks: null,
+    })
+    const putLease = (expiresAt: number) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('crashed')
+        open.onsuccess = () => {
+          const tx = open.result.transaction('lease', 'readwrite')
+          tx.objectStore('lease').put({ owner: 'other-tab', expiresAt }, 'holder')
+          tx.oncomplete = () => {
+            open.result.close()
+            resolve(undefined)
+          }
+          tx.onerror = reject
+        }
+      })
+    await putLease(Date.now() + 60_000)
+    await expect(store.claim()).rejects.toBeInstanceOf(StoreInUseError)
+    await putLease(Date.now() - 1)
+    const claim = await store.claim()
+    await claim.release()
+    await store.close()
+  })
+
+  it('holds a Web Lock named after the database when the API exists', async () => {
+    const held = new Set<string>()
+    const locks = {
+      request: async (
+        name: string,
+        _options: { ifAvailable: boolean },
+        callback: (lock: unknown) => unknown,
+      ) => {
+        if (held.has(name)) return callback(null)
+        held.add(name)
+        try {
+          return await callback({ name })
+        } finally {
+          held.delete(name)
+        }
+      },
+    } as unknown as LockManager
+    const indexedDB = new IDBFactory()
+    const open = () => IdbLocalStore.open({ dbName: 'locked', indexedDB, keyRange: IDBKeyRange, locks })
+    const [tab1, tab2] = [await open(), await open()]
+    const claim = await tab1.claim()
+    expect([...held]).toEqual(['y-dropbox-store:locked'])
+    await expect(tab2.claim()).rejects.toBeInstanceOf(StoreInUseError)
+    await claim.release()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(held.size).toBe(0)
+    await (await tab2.claim()).release()
+    await tab1.close()
+    await tab2.close()
   })
 })

@@ -1,6 +1,6 @@
+import { runBlobStoreContract, runLocalStoreContract } from '@y-dropbox/testing'
 import { MemoryBlobStore, MemoryCloud } from '../../src/stores/memory-blob-store.ts'
 import { MemoryLocalStore } from '../../src/stores/memory-local-store.ts'
-import { runBlobStoreContract, runLocalStoreContract } from '../../src/testing/index.ts'
 
 runBlobStoreContract('MemoryBlobStore', async () => ({ store: new MemoryBlobStore() }))
 

@@ -1,9 +1,11 @@
-/** Hash routing: `#/`, `#/entry/<id>`, `#/report`, `#/settings/...`. The query string keeps the device. */
+/** Hash routing: `#/`, `#/new`, `#/entry/<id>`, `#/report`, `#/settings/...`. The query string keeps the device. */
 import { signal } from '@preact/signals'
 
 /** A parsed route. */
 export type Route =
   | { name: 'diary' }
+  /** A new entry: nothing exists until the person enters something. */
+  | { name: 'new' }
   | { name: 'entry'; id: string }
   | { name: 'report' }
   | { name: 'settings' }
@@ -16,6 +18,7 @@ export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent)
   const [a, b, c] = parts
   if (a === 'entry' && b) return { name: 'entry', id: b }
+  if (a === 'new') return { name: 'new' }
   if (a === 'report') return { name: 'report' }
   if (a === 'settings' && b === 'cloud' && c === 'sync') return { name: 'sync' }
   if (a === 'settings' && b === 'cloud') return { name: 'cloud' }
@@ -29,6 +32,8 @@ export function routeHash(route: Route): string {
   switch (route.name) {
     case 'diary':
       return '#/'
+    case 'new':
+      return '#/new'
     case 'entry':
       return `#/entry/${encodeURIComponent(route.id)}`
     case 'report':

@@ -3,17 +3,20 @@
  * signals the screens render from (device state, diary index version, document generation).
  */
 import { signal } from '@preact/signals'
+import { type Leader, type SharedEngine, shareEngine } from '@y-dropbox/tabs'
 import { createContext } from 'preact'
 import { useContext } from 'preact/hooks'
 import type { CloudLink, LinkIntent } from '../cloud/cloud-link.ts'
 import { type DeviceCalls, type DeviceState, deviceCall } from '../device/device-api.ts'
-import { type LeaderParts, TabHub } from '../tabs/tab-hub.ts'
+import { DiaryIndex } from '../model/diary-index.ts'
 import type { DeviceProfile } from './profile.ts'
 
 /** The state every screen of one tab shares. */
 export class Session {
-  /** The tab group of this device profile. */
-  readonly hub: TabHub<DeviceState>
+  /** This tab's share of the device's one engine (one tab syncs, the others follow). */
+  readonly hub: SharedEngine<DeviceState, DeviceCalls>
+  /** Every entry of the diary, sorted and searchable. */
+  readonly index = new DiaryIndex()
   /** The device state from the syncing tab; `undefined` until it arrives. */
   readonly state = signal<DeviceState | undefined>(undefined)
   /** Bumped whenever the diary index changes. */
@@ -36,18 +39,22 @@ export class Session {
     readonly profile: DeviceProfile,
     /** This profile's Dropbox link (for the browser steps of linking). */
     readonly cloud: CloudLink,
-    openLeader: () => Promise<LeaderParts<DeviceState>>,
+    openLeader: () => Promise<Leader<DeviceState, DeviceCalls>>,
   ) {
-    this.hub = new TabHub<DeviceState>({ device: profile.device, openLeader })
-    const client = this.hub.client
-    client.on('state', (s) => {
+    this.hub = shareEngine<DeviceState, DeviceCalls>({ name: profile.device, open: openLeader })
+    const hub = this.hub
+    hub.on('state', (s) => {
       this.state.value = s
     })
-    client.on('list', () => {
+    hub.on('list', () => {
+      this.index.replaceAll(hub.list())
       this.listVersion.value++
     })
-    client.on('reset', () => {
-      this.generation.value = client.generation
+    hub.on('docs', (items) => {
+      if (this.index.upsert(items)) this.listVersion.value++
+    })
+    hub.on('reset', () => {
+      this.generation.value++
     })
     this.hub.on('elected', () => {
       this.isLeader.value = true
@@ -59,17 +66,12 @@ export class Session {
     })
   }
 
-  /** The diary index of this tab. */
-  get index() {
-    return this.hub.client.index
-  }
-
   /** Runs a device operation in the syncing tab. */
   call<K extends keyof DeviceCalls>(
     name: K,
     ...args: Parameters<DeviceCalls[K]>
   ): ReturnType<DeviceCalls[K]> {
-    return deviceCall(this.hub.client, name, ...args)
+    return deviceCall(this.hub, name, ...args)
   }
 }
 

@@ -7,6 +7,9 @@ import type { BlobMeta, BlobStore, PutMode } from '@y-dropbox/core'
 
 /** Delegates every call to the store `current()` resolves to. */
 export class LinkedStore implements BlobStore {
+  /** The service the user knows, for the engine's sentences ("No connection to Dropbox"). */
+  readonly serviceName = 'Dropbox'
+
   constructor(
     /** The store of the current link; rejects with `AuthError` when not linked. */
     private readonly current: () => Promise<BlobStore>,

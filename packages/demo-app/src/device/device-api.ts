@@ -3,10 +3,11 @@
  * The syncing (leader) tab implements `DeviceCalls` over the engine; other tabs call them through
  * the tab protocol with `deviceCall`.
  */
-import type { PoolDevice, SyncStatus } from '@y-dropbox/core'
-import type { TabClient } from '../tabs/tab-client.ts'
+import type { BackupEntry, BackupInfo, PoolDevice, SyncStatus } from '@y-dropbox/core'
+import type { SharedEngine } from '@y-dropbox/tabs'
+import type { EntryData } from '../model/entry.ts'
 
-export type { PoolDevice, SyncStatus }
+export type { BackupEntry, BackupInfo, PoolDevice, SyncStatus }
 
 /** The device state broadcast to every tab. */
 export interface DeviceState {
@@ -20,8 +21,11 @@ export interface DeviceState {
   cloud: 'emulator' | 'dropbox'
   /** An operation the leader is running for the user (e.g. `Adding sample entries`), with progress. */
   task?: { label: string; done: number; total: number }
-  /** A passing problem the current sync round is retrying (rate limit, network), for the banner. */
-  notice?: string
+  /**
+   * The technical side of a request the current sync round is retrying (what failed, which attempt,
+   * the wait), for the banner's details; the banner's sentence always comes from `sync`.
+   */
+  retry?: string
   /** True when the pool this device syncs with is end-to-end encrypted (this device holds its key). */
   encrypted: boolean
   /** True when sync waits for the pool's passphrase (e.g. it was changed on another device). */
@@ -70,8 +74,11 @@ export type DeviceCalls = {
   changePassphrase(passphrase: string): Promise<void>
   /** Pushes everything pending and pulls everything missed. */
   syncNow(): Promise<void>
-  /** Replaces this device's diary by the pool's master. */
-  downloadMaster(): Promise<void>
+  /**
+   * Makes this device's diary equal to the pool's master. Everything on the device is saved first
+   * in a local backup, whose name it returns (see `localBackups`).
+   */
+  downloadMaster(): Promise<string>
   /** Makes this device's diary the new master. */
   uploadMaster(): Promise<void>
   /** Stops syncing on this device only. */
@@ -92,15 +99,27 @@ export type DeviceCalls = {
   exportBackup(): Promise<Uint8Array>
   /** Restores a backup file. */
   restoreBackup(file: Uint8Array, mode: RestoreMode): Promise<RestoreResult>
+  /** The backups this device took before master downloads, newest first: when, why, what. */
+  localBackups(): Promise<BackupInfo[]>
+  /** The entries of local backup `name`, with their summaries and whether they were never uploaded. */
+  localBackupEntries(name: string): Promise<BackupEntry[]>
+  /** One entry of local backup `name` as it is there (with edits kept after the backup), to look at. */
+  localBackupEntry(name: string, id: string): Promise<EntryData | undefined>
+  /**
+   * Merges local backup `name` (or only its entries `ids`) into the diary; nothing in the diary is
+   * removed and the merged entries sync like edits. Returns how many entries were merged.
+   */
+  restoreLocalBackup(name: string, ids?: string[]): Promise<number>
   /** Adds `count` made-up entries (for trying the app and QA). */
   addSamples(count: number): Promise<number>
 }
 
 /** Calls a device operation through the tab protocol (runs in the syncing tab). */
 export function deviceCall<K extends keyof DeviceCalls>(
-  client: TabClient<DeviceState>,
+  tabs: SharedEngine<DeviceState, DeviceCalls>,
   name: K,
   ...args: Parameters<DeviceCalls[K]>
 ): ReturnType<DeviceCalls[K]> {
-  return client.call(name, ...args) as ReturnType<DeviceCalls[K]>
+  const call = tabs.call as (method: string, ...args: unknown[]) => Promise<unknown>
+  return call.call(tabs, name, ...args) as ReturnType<DeviceCalls[K]>
 }

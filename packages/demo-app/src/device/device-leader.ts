@@ -17,8 +17,9 @@ import { createBackup, readBackup, restoreBackup } from '../model/backup.ts'
 import type { ListItem } from '../model/diary-index.ts'
 import { initEntry, randomId } from '../model/entry.ts'
 import { sampleEntries } from '../model/samples.ts'
-import type { DocSource, SourceEvents } from '../tabs/leader-service.ts'
 import type { ActivateOptions, DeviceCalls, DeviceState, RestoreMode } from './device-api.ts'
+import type { DocSource, SourceEvents } from './doc-source.ts'
+import { localBackupCalls } from './local-backups.ts'
 import { needsPassphrase, poolEncryption } from './passphrase.ts'
 import { POOL_ROOT } from './pool-root.ts'
 
@@ -33,7 +34,7 @@ export class DeviceLeader {
   /** Documents opened for tabs: never destroyed by background work. */
   private readonly inUse = new Set<string>()
   private task: DeviceState['task']
-  private notice: string | undefined
+  private retry: string | undefined
   /** The engine's last status outside a sync round. */
   private resting: SyncStatus
   /** Operations the user started that are running now. */
@@ -46,8 +47,8 @@ export class DeviceLeader {
   private off: SyncStatus | undefined
   private readonly onStatus = (status: SyncStatus) => {
     if (status.state !== 'syncing') {
-      // A retry note only makes sense while the round that retries is running.
-      this.notice = undefined
+      // A retry detail only makes sense while the round that retries is running.
+      this.retry = undefined
       this.resting = status
     }
     if (status.state === 'inactive') this.off = status
@@ -100,10 +101,7 @@ export class DeviceLeader {
     changePassphrase: (passphrase: string) =>
       this.userOperation(() => this.engine.changePassphrase(passphrase)),
     syncNow: () => this.userOperation(() => this.engine.syncNow()),
-    downloadMaster: () =>
-      this.userOperation(async () => {
-        await this.engine.downloadMaster()
-      }),
+    downloadMaster: () => this.userOperation(() => this.engine.downloadMaster()),
     uploadMaster: () => this.userOperation(() => this.engine.uploadMaster()),
     deactivate: () => this.userOperation(() => this.engine.deactivate()),
     deleteAllSyncData: () => this.userOperation(() => this.engine.deleteAllSyncData()),
@@ -151,6 +149,7 @@ export class DeviceLeader {
         restoreBackup(target, backup, mode, progress).finally(() => this.releaseAfterFlush(opened)),
       )
     },
+    ...localBackupCalls(() => this.engine),
     addSamples: (count: number) =>
       this.withTask('Adding sample entries', async (progress) => {
         let done = 0
@@ -190,7 +189,7 @@ export class DeviceLeader {
     }
     state.needsPassphrase = needsPassphrase(state.sync)
     if (this.task) state.task = this.task
-    if (this.notice) state.notice = this.notice
+    if (this.retry) state.retry = this.retry
     return state
   }
 
@@ -246,15 +245,11 @@ export class DeviceLeader {
     }
   }
 
+  /** Keeps the provider's retry as a technical detail; the sentence shown is the engine's status. */
   private noteRetry(info: RetryInfo): void {
-    const wait = `retrying in ${Math.max(1, Math.round(info.delayMs / 1000))} s`
-    const why =
-      info.reason === 'rate-limit' || info.reason === 'write-lock'
-        ? 'Dropbox asked to slow down (rate limited)'
-        : info.reason === 'network'
-          ? 'Cannot reach Dropbox'
-          : 'Dropbox had a problem'
-    this.notice = `${why}; ${wait}…`
+    const wait = Math.max(1, Math.round(info.delayMs / 1000))
+    const status = info.status === undefined ? '' : `, HTTP ${info.status}`
+    this.retry = `${info.operation}: attempt ${info.attempt} failed (${info.reason}${status}); next attempt in ${wait} s`
     this.emitState()
   }
 

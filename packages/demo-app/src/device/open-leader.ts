@@ -1,17 +1,22 @@
 /** Opens a device's engine in the tab elected to sync it. */
 import { IdbLocalStore, type LocalStore, SyncEngine, type SyncEngineOptions } from '@y-dropbox/core'
+import type { Leader } from '@y-dropbox/tabs'
 import type { DeviceProfile } from '../app/profile.ts'
 import type { CloudLink } from '../cloud/cloud-link.ts'
 import { summarizeEntry } from '../model/summary.ts'
-import type { LeaderParts } from '../tabs/tab-hub.ts'
 import type { DeviceCalls, DeviceState } from './device-api.ts'
 import { DeviceLeader } from './device-leader.ts'
 import { POOL_ROOT } from './pool-root.ts'
+import { diaryWords } from './words.ts'
 
 /** What the syncing tab serves, with the device operations typed. */
-export type DeviceParts = LeaderParts<DeviceState> & {
-  /** The device operations (the same functions as `handlers`). */
+export type DeviceParts = Leader<DeviceState, DeviceCalls> & {
+  /** The device operations. */
   calls: DeviceCalls
+  /** The engine seen as documents, list and device state. */
+  source: DeviceLeader['source']
+  /** Closes the engine, then its store. */
+  close(): Promise<void>
 }
 
 /** The name the engine gives a device that never chose one. */
@@ -19,18 +24,15 @@ const ENGINE_DEFAULT_NAME = 'This device'
 
 /**
  * Opens the profile's IndexedDB store and sync engine (resuming sync if it was on) and returns
- * what the tab protocol serves. Closing flushes the engine, then closes the database.
+ * what the tab layer serves. Closing flushes the engine, then closes the database.
  */
-export async function openLeader(
-  profile: DeviceProfile,
-  cloud: CloudLink,
-): Promise<LeaderParts<DeviceState>> {
+export async function openLeader(profile: DeviceProfile, cloud: CloudLink): Promise<DeviceParts> {
   return openLeaderOn(await IdbLocalStore.open({ dbName: profile.engineDb }), profile, cloud)
 }
 
 /**
  * Opens the sync engine on `local` for the profile, with the diary's summaries and the profile's
- * timings (`overrides` win), and returns what the tab protocol serves. Closing flushes the engine
+ * timings (`overrides` win), and returns what the tab layer serves. Closing flushes the engine
  * and closes `local`; so does a failure to open.
  */
 export async function openLeaderOn(
@@ -48,14 +50,18 @@ export async function openLeaderOn(
       pushDelayMs: profile.pushDelayMs,
       pollIntervalMs: profile.pollIntervalMs,
       platform: describePlatform(),
+      words: diaryWords,
       ...overrides,
     })
     if (engine.deviceName === ENGINE_DEFAULT_NAME) await engine.setDeviceName(profile.defaultName)
     const leader = new DeviceLeader(engine, cloud, await cloud.isLinked())
     return {
+      engine,
       source: leader.source,
-      handlers: leader.calls,
       calls: leader.calls,
+      state: () => leader.source.state(),
+      watchState: (changed) => leader.source.subscribe({ state: changed, docs: () => {}, reset: () => {} }),
+      doc: (id) => leader.source.doc(id),
       close: async () => {
         leader.detach()
         try {

@@ -20,7 +20,7 @@ export function asksForPassphrase(message: string): boolean {
 
 /** True when the device's status is an error that entering the passphrase resolves. */
 export function needsPassphrase(status: SyncStatus): boolean {
-  return status.state === 'error' && asksForPassphrase(status.message)
+  return status.state === 'error' && status.reason === 'passphrase' && asksForPassphrase(status.detail ?? '')
 }
 
 /**

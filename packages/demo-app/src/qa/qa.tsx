@@ -7,6 +7,7 @@
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { profileUrl } from '../app/profile.ts'
+import { PoolHealth } from './pool-health.tsx'
 import './qa.css'
 
 const here = new URL(location.href)
@@ -61,6 +62,7 @@ function QaPage() {
           <span class="qa-note">Real Dropbox</span>
         )}
       </header>
+      {emulator && <PoolHealth />}
       <div class="qa-grid">
         {devices.map((device, i) => (
           <DeviceFrame key={`${device}-${i}`} device={device} second={devices.indexOf(device) !== i} />

@@ -6,7 +6,7 @@ import { Banner } from './Banner.tsx'
 import { CloudServices } from './CloudServices.tsx'
 import { DeviceSync } from './DeviceSync.tsx'
 import { DiaryList } from './DiaryList.tsx'
-import { EntryEditor } from './EntryEditor.tsx'
+import { EntryEditor, NewEntry } from './EntryEditor.tsx'
 import { Icon } from './icons.tsx'
 import { UnlockDialog } from './passphrase-parts.tsx'
 import { Report } from './Report.tsx'
@@ -14,6 +14,7 @@ import { Settings } from './Settings.tsx'
 
 const TITLES: Record<Route['name'], string> = {
   diary: 'Pain Diary',
+  new: 'New Entry',
   entry: 'Diary Entry',
   report: 'Report',
   settings: 'Settings',
@@ -23,6 +24,7 @@ const TITLES: Record<Route['name'], string> = {
 }
 
 const PARENT: Partial<Record<Route['name'], Route>> = {
+  new: { name: 'diary' },
   entry: { name: 'diary' },
   cloud: { name: 'settings' },
   sync: { name: 'cloud' },
@@ -38,33 +40,42 @@ export function App() {
   const dot = state ? state.sync.state : 'inactive'
   return (
     <div class="app">
-      <header class="topbar">
-        {parent && (
-          <a class="back" href={routeHash(parent)} aria-label="Back">
-            ‹
-          </a>
+      <div class="chrome">
+        <header class="topbar">
+          {parent && (
+            <a class="back" href={routeHash(parent)} aria-label="Back">
+              ‹
+            </a>
+          )}
+          <h1>{TITLES[current.name]}</h1>
+          <span
+            class="device-chip"
+            title={
+              session.isLeader.value ? 'This tab syncs the device' : 'Another tab of this device syncs it'
+            }
+          >
+            <span class={`dot ${dot}`} />
+            {state?.deviceName ?? session.profile.defaultName}
+          </span>
+        </header>
+        <Banner />
+        {session.failure.value && (
+          <div class="banner error" role="alert">
+            <div class="text">{session.failure.value}</div>
+          </div>
         )}
-        <h1>{TITLES[current.name]}</h1>
-        <span
-          class="device-chip"
-          title={session.isLeader.value ? 'This tab syncs the device' : 'Another tab of this device syncs it'}
-        >
-          <span class={`dot ${dot}`} />
-          {state?.deviceName ?? session.profile.defaultName}
-        </span>
-      </header>
-      <Banner />
-      {session.failure.value && (
-        <div class="banner error" role="alert">
-          <div class="text">{session.failure.value}</div>
-        </div>
-      )}
+      </div>
       <main>
         <Screen route={current} />
       </main>
       <UnlockDialog />
-      <nav class="tabbar no-print">
-        <a href="#/" class={current.name === 'diary' || current.name === 'entry' ? 'active' : ''}>
+      <nav class="tabbar no-print" aria-label="Screens">
+        <a
+          href="#/"
+          class={
+            current.name === 'diary' || current.name === 'entry' || current.name === 'new' ? 'active' : ''
+          }
+        >
           <Icon name="diary" class="icon" />
           Diary
         </a>
@@ -88,6 +99,8 @@ function Screen({ route: r }: { route: Route }) {
   switch (r.name) {
     case 'diary':
       return <DiaryList />
+    case 'new':
+      return <NewEntry />
     case 'entry':
       return <EntryEditor id={r.id} />
     case 'report':

@@ -1,10 +1,14 @@
-/** Settings → Backup & Restore: the whole diary to a file, and back (merge or replace). */
+/**
+ * Settings → Backup & Restore: the backups this device took before master downloads, and the whole
+ * diary to a file and back (merge or replace).
+ */
 import { useState } from 'preact/hooks'
 import { useSession } from '../app/session.ts'
 import type { RestoreMode, RestoreResult } from '../device/device-api.ts'
 import { type BackupFile, readBackup } from '../model/backup.ts'
 import { Confirm } from './Dialog.tsx'
 import { plural } from './format.ts'
+import { LocalBackups } from './LocalBackups.tsx'
 import { errorMessage, useAction } from './use-action.ts'
 
 /** The Backup & Restore screen. */
@@ -61,6 +65,7 @@ export function BackupRestore() {
 
   return (
     <div>
+      <LocalBackups />
       <div class="section-title">Backup</div>
       <div class="card">
         <p style={{ marginTop: 0 }}>

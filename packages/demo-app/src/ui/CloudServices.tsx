@@ -55,7 +55,7 @@ export function CloudServices() {
         )}
       </div>
       <div class="section-title">Sync</div>
-      <nav class="menu">
+      <nav class="menu" aria-label="Sync">
         <a href="#/settings/cloud/sync">
           <span class="ico">
             <Icon name="sync" />

@@ -3,16 +3,18 @@
  * of the product's help page, the device's sync state and the devices of the pool.
  */
 import { useState } from 'preact/hooks'
+import { go } from '../app/router.ts'
 import { useSession } from '../app/session.ts'
 import { POOL_ROOT } from '../device/pool-root.ts'
 import { ActivateSync } from './ActivateSync.tsx'
 import { Confirm, Dialog } from './Dialog.tsx'
 import { PoolDevices, RenameDevice } from './device-sync-parts.tsx'
+import { useDownloadMaster } from './download-master.tsx'
 import { formatAgo, plural } from './format.ts'
 import { ChangePassphraseDialog } from './passphrase-parts.tsx'
 import { useAction } from './use-action.ts'
 
-type Ask = 'upload' | 'download' | 'off' | 'delete' | 'passphrase'
+type Ask = 'upload' | 'off' | 'delete' | 'passphrase'
 
 const STATE_LABEL = {
   inactive: 'Off',
@@ -30,6 +32,7 @@ export function DeviceSync() {
   const action = useAction()
   const [ask, setAsk] = useState<Ask | undefined>(undefined)
   const [activated, setActivated] = useState<'created' | 'joined' | undefined>(undefined)
+  const download = useDownloadMaster()
   const sync = state?.sync
   const active = sync !== undefined && sync.state !== 'inactive'
 
@@ -42,7 +45,6 @@ export function DeviceSync() {
     setAsk(undefined)
     const tasks = {
       upload: ['Uploading the master', () => session.call('uploadMaster')],
-      download: ['Downloading the master', () => session.call('downloadMaster')],
       off: ['Turning off', () => session.call('deactivate')],
       delete: ['Deleting sync data', () => session.call('deleteAllSyncData')],
     } as const
@@ -63,6 +65,13 @@ export function DeviceSync() {
         <p style={{ margin: '0 0 10px' }} data-testid="sync-message">
           {sync.message}
         </p>
+        {(sync.detail || state.retry) && (
+          <details class="tech-details">
+            <summary>Technical details</summary>
+            {sync.detail && <p>{sync.detail}</p>}
+            {state.retry && <p>Retrying: {state.retry}</p>}
+          </details>
+        )}
         {sync.progress && (
           <div class="progress" style={{ color: 'var(--brand)', marginBottom: 10 }}>
             <div
@@ -113,8 +122,8 @@ export function DeviceSync() {
             <button
               type="button"
               class="btn primary block"
-              disabled={!!action.busy}
-              onClick={() => setAsk('download')}
+              disabled={!!action.busy || download.busy}
+              onClick={download.ask}
             >
               Download Master DB to Device
             </button>
@@ -141,8 +150,8 @@ export function DeviceSync() {
                 <button
                   type="button"
                   class="btn block"
-                  disabled={!!action.busy}
-                  onClick={() => setAsk('download')}
+                  disabled={!!action.busy || download.busy}
+                  onClick={download.ask}
                 >
                   Download Master DB to Device
                 </button>
@@ -169,9 +178,14 @@ export function DeviceSync() {
             Delete All Local &amp; Remote Sync Data
           </button>
         </div>
-        {action.busy && (
+        {(action.busy || download.busy) && (
           <p class="small muted" style={{ marginBottom: 0 }}>
-            {action.busy}…
+            {action.busy ?? 'Downloading the master'}…
+          </p>
+        )}
+        {download.error && (
+          <p class="small" role="alert" style={{ color: 'var(--danger)', marginBottom: 0 }}>
+            {download.error}
           </p>
         )}
         {action.error && (
@@ -201,13 +215,20 @@ export function DeviceSync() {
                   class="btn"
                   onClick={() => {
                     setActivated(undefined)
-                    setAsk('download')
+                    download.ask()
                   }}
                 >
                   Download Master DB to Device
                 </button>
               )}
-              <button type="button" class="btn primary" onClick={() => setActivated(undefined)}>
+              <button
+                type="button"
+                class="btn primary"
+                onClick={() => {
+                  setActivated(undefined)
+                  go({ name: 'settings' })
+                }}
+              >
                 Return to Settings
               </button>
             </>
@@ -247,21 +268,7 @@ export function DeviceSync() {
           </p>
         </Confirm>
       )}
-      {ask === 'download' && (
-        <Confirm
-          title="Download Master DB to Device?"
-          confirm="Download Master DB"
-          onCancel={() => setAsk(undefined)}
-          onConfirm={() => run('download')}
-        >
-          <p>
-            This device's diary is replaced by the master copy in Dropbox.
-            {sync.pending > 0
-              ? ` Its ${plural(sync.pending, 'entry', 'entries')} not yet uploaded are kept in a local backup.`
-              : ''}
-          </p>
-        </Confirm>
-      )}
+      {download.dialogs}
       {ask === 'off' && (
         <Confirm
           title="Turn Off Sync Services for Device?"

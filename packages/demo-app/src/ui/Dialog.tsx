@@ -1,6 +1,7 @@
 /** Modal dialogs: a confirmation that says what will happen, and a plain message box. */
 import type { ComponentChildren } from 'preact'
-import { useEffect } from 'preact/hooks'
+import { createPortal } from 'preact/compat'
+import { useLayoutEffect, useRef } from 'preact/hooks'
 import { Icon, type IconName } from './icons.tsx'
 
 /** Props of {@link Dialog}. */
@@ -17,18 +18,60 @@ export interface DialogProps {
   icon?: IconName
 }
 
-/** A modal dialog. */
+const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), textarea, select, [tabindex="0"]'
+
+/** Dialogs open now: the app behind them is inert while there is one. */
+let open = 0
+
+/** Makes the app behind the dialogs inert (not clickable, focusable or read out) while one is open. */
+function setAppInert(inert: boolean): void {
+  const app = document.getElementById('app')
+  if (app) app.inert = inert
+}
+
+/**
+ * A modal dialog, drawn over the app (which is inert meanwhile: a screen reader and the keyboard
+ * stay in the dialog). It takes the focus when it opens, keeps Tab inside it, closes on Escape,
+ * and gives the focus back to where it was when it closes.
+ */
 export function Dialog({ title, children, actions, onClose, icon }: DialogProps) {
-  useEffect(() => {
+  const box = useRef<HTMLDivElement>(null)
+  // Layout effects: the focus and the keys are the dialog's as soon as it is on screen.
+  useLayoutEffect(() => {
+    const before = document.activeElement as HTMLElement | null
+    if (open++ === 0) setAppInert(true)
+    box.current?.focus()
+    return () => {
+      if (--open === 0) setAppInert(false)
+      if (before?.isConnected) before.focus()
+    }
+  }, [])
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') onClose?.()
+      if (e.key !== 'Tab' || !box.current) return
+      const items = [...box.current.querySelectorAll<HTMLElement>(FOCUSABLE)]
+      if (items.length === 0) return
+      const first = items[0]!
+      const last = items[items.length - 1]!
+      const active = document.activeElement
+      if (active === box.current || !box.current.contains(active)) {
+        e.preventDefault()
+        ;(e.shiftKey ? last : first).focus()
+      } else if (e.shiftKey && active === first) {
+        e.preventDefault()
+        last.focus()
+      } else if (!e.shiftKey && active === last) {
+        e.preventDefault()
+        first.focus()
+      }
     }
     addEventListener('keydown', onKey)
     return () => removeEventListener('keydown', onKey)
   }, [onClose])
-  return (
+  return createPortal(
     <div class="scrim">
-      <div class="dialog" role="dialog" aria-modal="true" aria-label={title}>
+      <div class="dialog" role="dialog" aria-modal="true" aria-label={title} tabIndex={-1} ref={box}>
         {icon && (
           <div class="check">
             <Icon name={icon} size={44} />
@@ -38,7 +81,8 @@ export function Dialog({ title, children, actions, onClose, icon }: DialogProps)
         <div>{children}</div>
         <div class="btn-row">{actions}</div>
       </div>
-    </div>
+    </div>,
+    document.body,
   )
 }
 

@@ -6,8 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { go } from '../app/router.ts'
 import { useSession } from '../app/session.ts'
 import type { DiaryRow } from '../model/diary-index.ts'
-import { randomId } from '../model/entry.ts'
-import { formatDay, formatTime, painColor, plural } from './format.ts'
+import { formatDay, formatTime, inkOn, painColor, plural } from './format.ts'
 import { Icon } from './icons.tsx'
 
 /** Height of one row (px); rows are fixed-height so the list can be virtualised. */
@@ -56,9 +55,9 @@ export function DiaryList() {
   )
 }
 
-/** Starts a new entry and opens it. */
+/** Opens a new entry, which exists only once something is entered in it. */
 export function newEntry(): void {
-  go({ name: 'entry', id: randomId() })
+  go({ name: 'new' })
 }
 
 function EmptyDiary() {
@@ -116,7 +115,13 @@ function Row({ row, top }: { row: DiaryRow; top: number }) {
       style={{ top: `${top}px`, height: `${ROW_HEIGHT}px` }}
       data-entry={row.id}
     >
-      <div class="pain-badge" style={{ background: s ? painColor(s.pain) : '#b8c2cc' }} title="Pain level">
+      <div
+        class="pain-badge"
+        style={
+          s ? { background: painColor(s.pain), color: inkOn(painColor(s.pain)) } : { background: '#d5dbe1' }
+        }
+        title="Pain level"
+      >
         {s ? s.pain : '…'}
       </div>
       <div class="body">

@@ -6,7 +6,7 @@ import { useMemo, useState } from 'preact/hooks'
 import { useSession } from '../app/session.ts'
 import type { DiaryRow } from '../model/diary-index.ts'
 import { toLocalDateTime } from '../model/entry.ts'
-import { formatDay, formatTime, painColor } from './format.ts'
+import { formatDay, formatTime, inkOn, painColor } from './format.ts'
 
 const RANGES = [
   { days: 7, label: 'Last 7 days' },
@@ -79,7 +79,9 @@ function ReportBody({ rows }: { rows: DiaryRow[] }) {
         <Top title="Medications" items={rows.flatMap((r) => r.summary!.medications)} />
         <Top title="Triggers" items={rows.flatMap((r) => r.summary!.triggers)} />
       </div>
-      <div class="table-wrap">
+      {/* Scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus (WCAG 2.1.1) */}
+      <section class="table-wrap" tabIndex={0} aria-label="Entries of the period">
         <table class="entries">
           <thead>
             <tr>
@@ -100,7 +102,12 @@ function ReportBody({ rows }: { rows: DiaryRow[] }) {
                     <div class="muted">{formatTime(s.at)}</div>
                   </td>
                   <td>
-                    <b style={{ color: painColor(s.pain) }}>{s.pain}</b>
+                    <b
+                      class="pain-chip"
+                      style={{ background: painColor(s.pain), color: inkOn(painColor(s.pain)) }}
+                    >
+                      {s.pain}
+                    </b>
                   </td>
                   <td>{s.locations.join(', ')}</td>
                   <td>{s.medications.join(', ')}</td>
@@ -110,7 +117,7 @@ function ReportBody({ rows }: { rows: DiaryRow[] }) {
             })}
           </tbody>
         </table>
-      </div>
+      </section>
       {rows.length > MAX_TABLE_ROWS && (
         <p class="muted small">
           The {MAX_TABLE_ROWS} most recent of {rows.length.toLocaleString()} entries are listed; choose a

@@ -19,7 +19,7 @@ export function Settings() {
   return (
     <div>
       <div class="section-title">Sync and backup</div>
-      <nav class="menu">
+      <nav class="menu" aria-label="Sync and backup">
         <a href="#/settings/cloud">
           <span class="ico">
             <Icon name="cloud" />

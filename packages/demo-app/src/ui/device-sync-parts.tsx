@@ -46,16 +46,30 @@ export function RenameDevice() {
   )
 }
 
-/** The devices of the pool with their last-seen times (while sync is on). */
+/** What a device of the pool is doing, in words. */
+export function deviceStateWords(d: PoolDevice): string {
+  if (d.state === 'off') return 'Sync off'
+  if (d.waitingForMaster) return 'Syncing · master not downloaded yet'
+  return 'Syncing'
+}
+
+/**
+ * The devices of the pool (while sync is on here): each one's name, whether it syncs or turned
+ * sync off, and when it was last seen. Read again whenever this device's sync moves on (a round
+ * ended, a new pool or master, sync turned on), so the list follows Delete All and new masters.
+ */
 export function PoolDevices() {
   const session = useSession()
   const sync = session.state.value?.sync
   const active = sync !== undefined && sync.state !== 'inactive'
   const [devices, setDevices] = useState<PoolDevice[] | undefined>(undefined)
   const [error, setError] = useState<string | undefined>(undefined)
-  const stamp = sync?.lastSyncAt
+  const moment = `${sync?.lastSyncAt}:${sync?.reason}:${sync?.master?.at}:${session.generation.value}`
   useEffect(() => {
-    if (!active) return
+    if (!active) {
+      setDevices(undefined)
+      return
+    }
     let alive = true
     session
       .call('devices')
@@ -70,34 +84,37 @@ export function PoolDevices() {
     return () => {
       alive = false
     }
-  }, [session, active, stamp])
+  }, [session, active, moment])
   if (!active) return null
   return (
-    <div class="card">
-      <b>Devices in the sync pool</b>
-      {error && (
-        <p class="small" style={{ color: 'var(--danger)' }}>
-          {error}
-        </p>
-      )}
+    <section class="card" aria-labelledby="pool-devices-title">
+      <h2 class="card-title" id="pool-devices-title">
+        Devices in the sync pool
+      </h2>
+      {error && <p class="small field-error">{error}</p>}
       {!devices && !error && <p class="small muted">Loading…</p>}
       {devices && (
         <ul class="devices" data-testid="pool-devices">
           {devices.map((d) => (
-            <li key={d.deviceId}>
+            <li key={d.deviceId} data-device={d.name} data-device-state={d.state}>
               <span class="ico">
                 <Icon name={d.isThisDevice ? 'phone' : 'laptop'} />
               </span>
               <span style={{ flex: 1 }}>
                 {d.name}
                 {d.isThisDevice && <span class="small muted"> (this device)</span>}
-                <div class="small muted">{d.platform}</div>
+                <span class="small muted block">{d.platform}</span>
               </span>
-              <span class="small muted">seen {formatAgo(d.lastSeen)}</span>
+              <span class="small device-state">
+                <span class={`state-${d.state}`}>{deviceStateWords(d)}</span>
+                <span class="muted block">
+                  {d.state === 'off' ? 'last seen' : 'seen'} {formatAgo(d.lastSeen)}
+                </span>
+              </span>
             </li>
           ))}
         </ul>
       )}
-    </div>
+    </section>
   )
 }

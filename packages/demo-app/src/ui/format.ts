@@ -1,15 +1,16 @@
 /** Formatting shared by the screens: dates, times, pain colours and words. */
+import { count } from '../model/plural.ts'
 
 const PAIN_COLORS = [
-  '#2f9e5e',
+  '#36a865',
   '#43a35a',
   '#64a844',
   '#86a63a',
   '#ad9a1f',
   '#c78a12',
   '#d8731a',
-  '#dc5d24',
-  '#d4472c',
+  '#e26a2e',
+  '#c8442a',
   '#bf3430',
   '#9e2430',
 ]
@@ -17,6 +18,37 @@ const PAIN_COLORS = [
 /** Colour of a pain level, green (0) through amber to red (10). */
 export function painColor(pain: number): string {
   return PAIN_COLORS[Math.min(10, Math.max(0, Math.round(pain)))]!
+}
+
+/** Relative luminance of a `#rrggbb` colour (WCAG 2). */
+function luminance(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
+  }) as [number, number, number]
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b
+}
+
+/** WCAG contrast ratio of two `#rrggbb` colours. */
+export function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number]
+  return (hi + 0.05) / (lo + 0.05)
+}
+
+/** The text colour (white or the app's ink) that reads best on `background`. */
+export function inkOn(background: string): string {
+  return contrast(background, '#ffffff') >= contrast(background, '#1d2733') ? '#ffffff' : '#1d2733'
+}
+
+/** `hex` mixed with white: `amount` 0 is white, 1 the colour itself. */
+export function tint(hex: string, amount: number): string {
+  const mix = [1, 3, 5].map((i) => {
+    const c = Number.parseInt(hex.slice(i, i + 2), 16)
+    return Math.round(255 - (255 - c) * amount)
+      .toString(16)
+      .padStart(2, '0')
+  })
+  return `#${mix.join('')}`
 }
 
 /** A word for a pain level. */
@@ -64,7 +96,7 @@ export function formatAgo(ms: number | undefined, now = Date.now()): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }
 
-/** "1 entry" / "1,234 entries". */
+/** "1 entry" / "1,234 entries", by the language's plural rules. */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString()} ${n === 1 ? one : many}`
+  return count(n, { one, other: many })
 }

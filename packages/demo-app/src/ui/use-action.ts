@@ -16,7 +16,7 @@ export interface Action {
 /** Turns anything thrown into a message for the user. */
 export function errorMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error)
-  return text.replace(/^y-dropbox: /, '').replace(/^./, (c) => c.toUpperCase())
+  return text.replace(/^./, (c) => c.toUpperCase())
 }
 
 /** One action at a time, with its failure shown. */

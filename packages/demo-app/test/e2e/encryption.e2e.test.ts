@@ -2,10 +2,9 @@
  * End-to-end encryption in a real browser, on one emulated Dropbox account: the phone activates
  * sync with a passphrase; the tablet is asked for it, a wrong one is refused, the right one joins;
  * nothing in Dropbox shows the diary; the phone changes the passphrase and the tablet asks for the
- * new one, unlocks and downloads the master. Saves docs/screenshots/encryption.png.
+ * new one, unlocks and downloads the master. Saves encryption.png (see SCREENSHOT_DIR).
  */
-import { mkdirSync, statSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { statSync } from 'node:fs'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -13,6 +12,7 @@ import {
   notes,
   openDeviceSync,
   openEntry,
+  SCREENSHOT_DIR,
   type Stack,
   startStack,
   syncAction,
@@ -20,7 +20,6 @@ import {
   waitForText,
 } from './harness.ts'
 
-const OUT = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url))
 const PASSPHRASE = 'river stones in spring'
 const NEW_PASSPHRASE = 'winter light on snow'
 const NOTE = 'Burning ache in the right wrist since the long drive.'
@@ -32,7 +31,6 @@ let tablet: Page
 let entry: string
 
 beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true })
   stack = await startStack()
   // The phone in its own sharper context, for the screenshot.
   phoneContext = await stack.browser.newContext({
@@ -78,12 +76,13 @@ describe('end-to-end encryption, as a user turns it on', () => {
     await phone.setViewportSize({ width: 400, height: 1010 })
     await phone.evaluate(() => window.scrollTo(0, 0))
     await phone.waitForTimeout(300)
-    await phone.screenshot({ path: `${OUT}encryption.png` })
-    expect(statSync(`${OUT}encryption.png`).size).toBeGreaterThan(10_000)
+    await phone.screenshot({ path: `${SCREENSHOT_DIR}encryption.png` })
+    expect(statSync(`${SCREENSHOT_DIR}encryption.png`).size).toBeGreaterThan(10_000)
     await phone.getByRole('button', { name: 'Activate Sync Services' }).click()
     const dialog = phone.getByRole('dialog', { name: 'Sync Services are Now Active' })
     await waitForText(dialog, 'Primary device')
     await dialog.getByRole('button', { name: 'Return to Settings' }).click()
+    await openDeviceSync(phone)
     await waitForSyncState(phone, 'Active')
     await waitForText(phone.getByTestId('encryption'), 'Encrypted')
   })
@@ -106,6 +105,7 @@ describe('end-to-end encryption, as a user turns it on', () => {
     const active = tablet.getByRole('dialog', { name: 'Sync Services are Now Active' })
     await waitForText(active, 'nothing was lost')
     await active.getByRole('button', { name: 'Return to Settings' }).click()
+    await openDeviceSync(tablet)
     await waitForSyncState(tablet, 'Active')
     await waitForText(tablet.getByTestId('encryption'), 'Encrypted')
     await openEntry(tablet, entry)
@@ -145,10 +145,17 @@ describe('end-to-end encryption, as a user turns it on', () => {
     await ask.getByRole('button', { name: 'Unlock' }).click()
     await ask.waitFor({ state: 'detached' })
     await waitForText(banner, 'new master database')
+    // The banner's button downloads it where the tablet is (an entry).
     await banner.getByRole('button', { name: 'Download Master DB to Device' }).click()
-    await tablet.getByTestId('device-sync').waitFor()
-    await waitForSyncState(tablet, 'New master available')
-    await syncAction(tablet, 'Download Master DB to Device', 'Download Master DB')
+    await tablet
+      .getByRole('dialog', { name: 'Download Master DB to Device?' })
+      .getByRole('button', { name: 'Download Master DB' })
+      .click()
+    await tablet
+      .getByRole('dialog', { name: 'Master DB Downloaded' })
+      .getByRole('button', { name: 'OK' })
+      .click()
+    await openDeviceSync(tablet)
     await waitForSyncState(tablet, 'Active')
     await openEntry(tablet, later)
     await expect.poll(() => notes(tablet), { timeout: 30_000 }).toBe('Written after the new passphrase.')

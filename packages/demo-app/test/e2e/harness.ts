@@ -4,22 +4,13 @@
  * does: per-device pages, linking through the emulator's approve page, the Device Sync Services
  * buttons, reading an entry back.
  */
+import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { type Emulator, startEmulator } from '@y-dropbox/dropbox-emulator'
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { createServer, type ViteDevServer } from 'vite'
-import { expect, inject } from 'vitest'
-
-/** Chromium flags for a headless, offline-friendly run as root. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+import { expect } from 'vitest'
+import { launchChromium } from './chromium.ts'
 
 /** Short timings so sync is quick under test (ms). */
 export const FAST = { push: 150, poll: 500, retry: 1500 }
@@ -42,6 +33,8 @@ export interface Stack {
   readFile(path: string): Promise<Uint8Array>
   /** Cuts one device off from the emulated Dropbox; returns the rule id. */
   offline(device: string): Promise<string>
+  /** Adds an emulator fault rule (e.g. latency on one device's uploads); returns its id. */
+  fault(rule: Record<string, unknown>): Promise<string>
   /** Removes a fault rule. */
   online(id: string): Promise<void>
   close(): Promise<void>
@@ -63,11 +56,7 @@ export async function startStack(): Promise<Stack> {
   const address = vite.httpServer?.address()
   if (!address || typeof address !== 'object') throw new Error('the Vite server did not report its port')
   const base = `http://127.0.0.1:${address.port}`
-  const browser = await chromium.launch({
-    executablePath: inject('chromiumPath'),
-    headless: true,
-    args: CHROMIUM_ARGS,
-  })
+  const browser = await launchChromium()
   const context = await browser.newContext({ viewport: { width: 430, height: 900 } })
   const pageErrors: string[] = []
   let token: string | undefined
@@ -80,6 +69,10 @@ export async function startStack(): Promise<Stack> {
     })
     if (!res.ok) throw new Error(`emulator ${method} ${path}: ${res.status} ${await res.text()}`)
     return res.json() as Promise<unknown>
+  }
+  const fault = async (rule: Record<string, unknown>) => {
+    const { id } = (await admin('POST', 'faults', rule)) as { id: string }
+    return id
   }
   return {
     emulator,
@@ -116,10 +109,8 @@ export async function startStack(): Promise<Stack> {
       if (!res.ok) throw new Error(`emulator download ${path}: ${res.status} ${await res.text()}`)
       return new Uint8Array(await res.arrayBuffer())
     },
-    async offline(device) {
-      const { id } = (await admin('POST', 'faults', { client: device, fault: 'offline' })) as { id: string }
-      return id
-    },
+    offline: (device) => fault({ client: device, fault: 'offline' }),
+    fault,
     async online(id) {
       await admin('DELETE', `faults?id=${encodeURIComponent(id)}`)
     },
@@ -134,7 +125,7 @@ export async function startStack(): Promise<Stack> {
 
 /** Goes to Settings → Cloud Services → Device Sync Services. */
 export async function openDeviceSync(page: Page): Promise<void> {
-  await page.goto(page.url().replace(/#.*$/, '#/settings/cloud/sync'))
+  await goTo(page, '#/settings/cloud/sync')
   await page.getByTestId('device-sync').waitFor()
 }
 
@@ -176,33 +167,45 @@ export function notes(page: Page): Promise<string> {
   return page.locator('#notes').inputValue()
 }
 
-/** The pain level the open editor shows. */
+/** The pain level the open editor shows (the checked radio of the pain scale). */
 export async function pain(page: Page): Promise<number> {
-  const caption = (await page.locator('.pain-caption').textContent()) ?? ''
-  return Number(caption.split('/')[0])
+  return Number(await page.locator('[role="radio"][aria-checked="true"]').getAttribute('data-pain'))
 }
 
-/** Creates an entry from the diary screen; returns its id. Leaves the editor open. */
+/** The button of pain level `n` on the open entry's pain scale (a radio group). */
+export function painLevel(page: Page, n: number): Locator {
+  return page.getByRole('radio', { name: new RegExp(`^Pain ${n} `) })
+}
+
+/** Goes to a screen of the app (`#/…`) on `page`. */
+export async function goTo(page: Page, hash: string): Promise<void> {
+  await page.goto(page.url().replace(/#.*$/, hash))
+}
+
+/**
+ * Creates an entry from the diary screen (the + button, then what `data` says); returns its id,
+ * which the address shows once something was entered. Leaves the editor open.
+ */
 export async function newEntry(
   page: Page,
   data: { pain?: number; notes?: string; location?: string },
 ): Promise<string> {
-  await page.goto(page.url().replace(/#.*$/, '#/'))
+  await goTo(page, '#/')
   await page.getByRole('button', { name: 'New entry' }).click()
   await page.locator('#notes[data-bound]').waitFor()
-  if (data.pain !== undefined)
-    await page.getByRole('button', { name: `Pain ${data.pain}`, exact: true }).click()
+  if (data.pain !== undefined) await painLevel(page, data.pain).click()
   if (data.location) await page.getByRole('button', { name: data.location, exact: true }).click()
   if (data.notes) {
     await page.locator('#notes').click()
     await page.keyboard.type(data.notes)
   }
+  await page.waitForURL(/#\/entry\//)
   return decodeURIComponent(page.url().split('#/entry/')[1] ?? '')
 }
 
 /** Opens entry `id` on `page` once it has arrived in the device's diary. */
 export async function openEntry(page: Page, id: string): Promise<void> {
-  await page.goto(page.url().replace(/#.*$/, '#/'))
+  await goTo(page, '#/')
   await page.locator(`[data-entry="${id}"]`).waitFor({ timeout: 30_000 })
   await page.locator(`[data-entry="${id}"]`).click()
   await page.locator('#notes[data-bound]').waitFor()
@@ -219,6 +222,34 @@ export async function waitForText(
       timeout,
     })
     .toMatch(typeof expected === 'string' ? new RegExp(escapeRegExp(expected)) : expected)
+}
+
+/**
+ * Where screenshots go: docs/screenshots/ when `UPDATE_SCREENSHOTS=1` (to
+ * refresh the README's pictures), otherwise .test-results/screenshots/ so a
+ * test run leaves the working tree as it was. Ends with a slash; created.
+ */
+export const SCREENSHOT_DIR = fileURLToPath(
+  new URL(
+    process.env.UPDATE_SCREENSHOTS
+      ? '../../../../docs/screenshots/'
+      : '../../../../.test-results/screenshots/',
+    import.meta.url,
+  ),
+)
+mkdirSync(SCREENSHOT_DIR, { recursive: true })
+
+/** Saves a screenshot of `page` as `name`.png in `SCREENSHOT_DIR`. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const path = `${SCREENSHOT_DIR}${name}.png`
+  // Let transitions settle.
+  await page.waitForTimeout(300)
+  await page.screenshot({ path })
+}
+
+/** A browser context the size of a phone (390 × 844 CSS pixels, sharp). */
+export function phoneContext(stack: Stack): Promise<BrowserContext> {
+  return stack.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 })
 }
 
 /** Waits until a toggle button's `aria-pressed` is `pressed`. */

@@ -1,22 +1,29 @@
 /**
  * Screenshots of the diary, an entry, the Device Sync Services screen, the status banner, the
- * report and the QA page, saved to docs/screenshots/ for the README (taken with sync running
- * against the emulator, so they show the real thing).
+ * report and the QA page, saved for the README (see SCREENSHOT_DIR; taken with sync running
+ * against the emulator, so they show the real thing); the diary and an entry at phone width too
+ * (the help walk takes the phone-width sync screens).
  */
-import { mkdirSync, statSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { statSync } from 'node:fs'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { activate, openDeviceSync, type Stack, startStack, waitForSyncState, waitForText } from './harness.ts'
-
-const OUT = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url))
+import {
+  activate,
+  openDeviceSync,
+  painLevel,
+  SCREENSHOT_DIR,
+  type Stack,
+  screenshot,
+  startStack,
+  waitForSyncState,
+  waitForText,
+} from './harness.ts'
 
 let stack: Stack
 let phoneContext: BrowserContext
 let phone: Page
 
 beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true })
   stack = await startStack()
   phoneContext = await stack.browser.newContext({
     viewport: { width: 400, height: 820 },
@@ -33,7 +40,7 @@ afterAll(async () => {
 async function shoot(page: Page, name: string): Promise<void> {
   // Let transitions and the virtual list settle.
   await page.waitForTimeout(300)
-  const path = `${OUT}${name}.png`
+  const path = `${SCREENSHOT_DIR}${name}.png`
   await page.screenshot({ path })
   expect(statSync(path).size).toBeGreaterThan(10_000)
 }
@@ -45,6 +52,17 @@ describe('screenshots for the docs', () => {
     await waitForText(phone.getByTestId('entry-count'), '20 entries')
     await phone.locator('.row .words').first().waitFor()
     await shoot(phone, 'diary')
+  })
+
+  it('the diary and an entry at phone width (390 × 844)', async () => {
+    await phone.setViewportSize({ width: 390, height: 844 })
+    await screenshot(phone, 'phone-diary')
+    await phone.locator('.row').nth(1).click()
+    await phone.getByTestId('entry-editor').waitFor()
+    await screenshot(phone, 'phone-entry')
+    await phone.goBack()
+    await phone.locator('.row .words').first().waitFor()
+    await phone.setViewportSize({ width: 400, height: 820 })
   })
 
   it('an entry', async () => {
@@ -86,9 +104,9 @@ describe('screenshots for the docs', () => {
     const rule = await stack.offline('phone')
     await phone.goto(phone.url().replace(/#.*$/, '#/'))
     await phone.locator('.row').first().click()
-    await phone.getByRole('button', { name: 'Pain 9', exact: true }).click()
+    await painLevel(phone, 9).click()
     await phone.goto(phone.url().replace(/#.*$/, '#/'))
-    await waitForText(phone.getByTestId('status-banner'), /Cannot reach Dropbox/)
+    await waitForText(phone.getByTestId('status-banner'), /No connection to Dropbox/)
     await shoot(phone, 'status-banner')
     await stack.online(rule)
   })

@@ -5,7 +5,17 @@
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { activate, newEntry, notes, openEntry, pain, type Stack, startStack, waitForText } from './harness.ts'
+import {
+  activate,
+  newEntry,
+  notes,
+  openEntry,
+  pain,
+  painLevel,
+  type Stack,
+  startStack,
+  waitForText,
+} from './harness.ts'
 
 let stack: Stack
 let first: Page
@@ -48,7 +58,7 @@ describe('several tabs of one device', () => {
     await first.locator('#notes').click()
     await first.keyboard.press('Control+End')
     await first.keyboard.type(' And the first.')
-    await second.getByRole('button', { name: 'Pain 7', exact: true }).click()
+    await painLevel(second, 7).click()
     await expect.poll(() => notes(second)).toBe('From the second tab. And the first.')
     await expect.poll(() => pain(first)).toBe(7)
   })

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { defineProject } from 'vitest/config'
+import { sourceConditions } from '../../../../source-conditions.ts'
 
 /**
  * Browser end-to-end tests: real Chromium (found or installed by scripts/ensure-chromium.mjs in the
@@ -7,6 +8,7 @@ import { defineProject } from 'vitest/config'
  * each test file starts on free ports.
  */
 export default defineProject({
+  ...sourceConditions,
   test: {
     name: 'demo-app-e2e',
     root: fileURLToPath(new URL('.', import.meta.url)),

@@ -20,7 +20,7 @@ export class FileTokenStore implements TokenStore {
     this.file = file
   }
 
-  /** {@inheritDoc TokenStore.load} */
+  /** {@inheritDoc @y-dropbox/dropbox-provider!TokenStore.load} */
   async load(): Promise<DropboxTokens | undefined> {
     let text: string
     try {
@@ -36,7 +36,7 @@ export class FileTokenStore implements TokenStore {
     }
   }
 
-  /** {@inheritDoc TokenStore.save} */
+  /** {@inheritDoc @y-dropbox/dropbox-provider!TokenStore.save} */
   async save(tokens: DropboxTokens): Promise<void> {
     const dir = dirname(this.file)
     await mkdir(dir, { recursive: true, mode: 0o700 })
@@ -59,7 +59,7 @@ export class FileTokenStore implements TokenStore {
     await syncDir(dir)
   }
 
-  /** {@inheritDoc TokenStore.clear} */
+  /** {@inheritDoc @y-dropbox/dropbox-provider!TokenStore.clear} */
   async clear(): Promise<void> {
     await rm(this.file, { force: true })
     await syncDir(dirname(this.file))

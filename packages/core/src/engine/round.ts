@@ -1,0 +1,234 @@
+/**
+ * One sync round, the unit of work of both `syncNow()` and the background
+ * loop: check the pool, push, pull, then housekeeping. Rounds never overlap
+ * (one mutex), and a round writes nothing into a pool or epoch it has not
+ * verified in the same round.
+ */
+import { AuthError, CorruptBlobError, NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
+import type { PoolRecord } from '../remote/records.ts'
+import type { SyncContext } from './context.ts'
+import * as lifecycle from './lifecycle.ts'
+import { collectGarbage, compact, refreshSummaries, uncompacted, writeDeviceRecord } from './maintenance.ts'
+import { Mutex } from './mutex.ts'
+import type { ResolvedOptions } from './options.ts'
+import { type CurrentPool, checkPool, openPool, readPool } from './pool-check.ts'
+import { pull } from './pull.ts'
+import { packPending, uploadOutbox } from './push.ts'
+import { noteWriters, readAhead } from './speculate.ts'
+import type { Chore } from './status.ts'
+import type { StatusReporter } from './status-reporter.ts'
+
+/** Runs the rounds of one engine. */
+export class Rounds {
+  readonly #mutex = new Mutex()
+  /** Garbage collection runs at most hourly, and not in the first round (a bootstrap need not pay for it). */
+  #lastGc: number
+  /** Housekeeping chores failing in a row: chore → rounds. */
+  readonly #choreFailures = new Map<Chore, number>()
+  /** The last round saw changes it did not pull (see `moreWork`). */
+  #moreWork = false
+
+  constructor(
+    private readonly ctx: SyncContext,
+    private readonly options: ResolvedOptions,
+    private readonly status: StatusReporter,
+  ) {
+    this.#lastGc = options.now()
+  }
+
+  /** The last round ended with changes on the remote it did not take in: run another now. */
+  get moreWork(): boolean {
+    return this.#moreWork
+  }
+
+  /** Runs `task` when no round is running (pool operations use this too). */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.#mutex.run(task)
+  }
+
+  /**
+   * One round. `verified` is a pool record this device has just checked
+   * (activation), so the round need not read it again; `woken`: the store
+   * reported a change, so the likely next batch is read ahead (speculate.ts).
+   */
+  run(verified?: CurrentPool, woken = false): Promise<void> {
+    return this.#mutex.run(async () => {
+      const { core, view } = this.ctx
+      if (!core.state.active) return
+      this.status.startRound()
+      this.status.working(core.pendingCount > 0 ? 'uploading' : 'checking')
+      // Reads only, all at once: one round trip. Nothing is written before the pool is verified.
+      const early = woken ? readAhead(this.ctx) : undefined
+      const [read, listed] = await Promise.allSettled([verified ?? readPool(this.ctx), view.refresh()])
+      if (read.status === 'rejected') throw read.reason
+      if (listed.status === 'rejected') throw listed.reason
+      const current = await this.#checkPool(read.value)
+      await packPending(this.ctx)
+      await uploadOutbox(this.ctx)
+      const covered = { ...core.state.coverage }
+      await pull(this.ctx, await early)
+      noteWriters(this.ctx, covered)
+      await core.lock.run(async () => {
+        core.device.finishCatchUp()
+        await core.saveState()
+      })
+      await this.#upkeep(current.pool)
+      // Watch from after our own writes, or the next wait wakes at once for them. That listing
+      // may also show what other devices wrote meanwhile: the watch cursor is then past changes
+      // this round did not pull, so another round runs now rather than at the next change.
+      const foreign = view.wroteSinceRefresh ? await view.refresh() : 0
+      // pool.json changed after we read it (the listing ran beside the read): look again now.
+      this.#moreWork = foreign > 0 || (view.pool?.rev ?? '') !== current.rev
+      await core.lock.run(async () => {
+        core.device.synced(this.options.now())
+        await core.saveState()
+      })
+      this.status.rest()
+    })
+  }
+
+  /**
+   * A database that is not whole (a master download or a join that did not
+   * finish) must never become the master: a round finishes it, or this refuses.
+   */
+  async ensureWhole(): Promise<void> {
+    const { state } = this.ctx.core
+    const whole = () => state.snapshotApplied && !state.catchingUp
+    if (whole()) return
+    await this.run()
+    if (!whole()) {
+      throw new YDropboxError(
+        "this device's database is incomplete (a master download did not finish); synchronize first, then try again",
+      )
+    }
+  }
+
+  /** Compacts now (outside the background schedule), if the pool and this device's state allow. */
+  compactNow(): Promise<boolean> {
+    return this.exclusive(
+      async () => (await this.#inCurrentEpoch()) !== undefined && (await compact(this.ctx)) !== undefined,
+    )
+  }
+
+  /** Collects garbage now (outside the hourly schedule). Returns the number of files deleted. */
+  collectGarbageNow(): Promise<number> {
+    return this.exclusive(async () => {
+      const current = await this.#inCurrentEpoch()
+      return current ? collectGarbage(this.ctx, current.pool) : 0
+    })
+  }
+
+  /** The pool, when it is still the one and the epoch this device syncs (the listing then refreshed). */
+  async #inCurrentEpoch(): Promise<CurrentPool | undefined> {
+    const current = await openPool(this.ctx, this.options.passphrase)
+    const { poolId, epoch } = this.ctx.core.state
+    if (!current || current.pool.poolId !== poolId || current.pool.epoch !== epoch) return undefined
+    await this.ctx.view.refresh()
+    return current
+  }
+
+  /** The pool this round may write into, or the reason it may not (thrown). */
+  async #checkPool(current: CurrentPool | undefined): Promise<CurrentPool> {
+    const { core } = this.ctx
+    const { state } = core
+    // A new pool always begins a new epoch: pool.json naming another pool in this device's
+    // epoch was altered (a flipped bit), not replaced.
+    if (current && current.pool.poolId !== state.poolId && current.pool.epoch === state.epoch) {
+      throw new CorruptBlobError(
+        "pool.json names another pool while this pool's files are still there: it was altered; sync stopped to protect your data",
+        core.layout.pool,
+      )
+    }
+    if (!current || current.pool.poolId !== state.poolId) throw await this.poolGone(current !== undefined)
+    await checkPool(this.ctx, current, this.options.passphrase)
+    if (current.pool.epoch !== state.epoch) {
+      await this.#newEpoch(current.pool)
+      throw new NeedsMasterError('a new master database was uploaded from another device; download it first')
+    }
+    return current
+  }
+
+  /**
+   * Housekeeping after push and pull: the device record, compaction, summaries
+   * and garbage collection. A failure here does not fail the round (the
+   * user's changes are through): the chore is retried at the next round and
+   * shown as a note only when it fails twice in a row. Lost access still
+   * stops the round.
+   */
+  async #upkeep(pool: PoolRecord): Promise<void> {
+    const { core } = this.ctx
+    const { options } = this
+    const now = options.now()
+    await this.#chore('device-record', async () => {
+      const last = core.state.lastHeartbeat
+      // A round that uploaded wakes the other devices anyway; an idle one should not.
+      const every = this.ctx.view.wroteSinceRefresh ? options.heartbeatMs : options.idleHeartbeatMs
+      if (last === undefined || now - last >= every) await writeDeviceRecord(this.ctx)
+    })
+    await this.#chore('compaction', async () => {
+      const backlog = await uncompacted(this.ctx)
+      if (backlog.files >= options.compactAfterFiles || backlog.bytes >= options.compactAfterBytes)
+        await compact(this.ctx)
+    })
+    await this.#chore('summaries', () => refreshSummaries(this.ctx))
+    if (now - this.#lastGc >= Math.min(3600_000, options.gcGraceMs)) {
+      await this.#chore('garbage-collection', async () => {
+        await collectGarbage(this.ctx, pool)
+        this.#lastGc = now
+      })
+    }
+  }
+
+  async #chore(chore: Chore, task: () => Promise<unknown>): Promise<void> {
+    try {
+      await task()
+      this.#choreFailures.delete(chore)
+    } catch (error) {
+      if (error instanceof AuthError) throw error
+      const times = (this.#choreFailures.get(chore) ?? 0) + 1
+      this.#choreFailures.set(chore, times)
+      this.options.onError(error, `${chore} failed; it is retried at the next sync`)
+      if (times >= 2) this.status.note({ kind: 'chore-failing', chore })
+    }
+  }
+
+  /**
+   * The pool is gone (deleted, or deleted and replaced by a new one): sync
+   * stops here. Returns the error to throw.
+   */
+  async poolGone(replaced: boolean): Promise<PoolDeletedError> {
+    const { core } = this.ctx
+    await core.lock.run(async () => {
+      core.device.stop(replaced ? 'pool-replaced' : 'pool-deleted')
+      await core.saveState()
+    })
+    this.status.rest()
+    // A batch uploaded between our last check and the deletion would linger in the deleted
+    // folder (Dropbox has no write conditional on another file): take back what we wrote.
+    // Under a new pool, its garbage collection removes the old epoch after the grace period.
+    if (!replaced) {
+      await lifecycle
+        .removeOwnFiles(this.ctx)
+        .catch((error) => this.options.onError(error, 'cleaning up after the pool was deleted'))
+    }
+    return new PoolDeletedError(
+      replaced
+        ? 'the sync data this device used was deleted, and a new sync pool was started'
+        : 'the sync data this device used was deleted',
+      { replaced },
+    )
+  }
+
+  /** Another device started a newer epoch: wait for the user to download its master. */
+  async #newEpoch(pool: PoolRecord): Promise<void> {
+    const { core } = this.ctx
+    if (core.state.needsMaster?.epoch !== pool.epoch) {
+      const { epochBy } = await lifecycle.poolAuthors(this.ctx, pool)
+      await core.lock.run(async () => {
+        core.device.awaitMaster({ epoch: pool.epoch, by: epochBy, at: pool.epochAt })
+        await core.saveState()
+      })
+    }
+    this.status.rest()
+  }
+}
