@@ -148,10 +148,8 @@ export class MemoryBlobStore implements BlobStore {
     return this.#read(p)
   }
 
-  /**
-   * {@inheritDoc BlobStore.getFolder}
-   * One call (one latency, one fault roll) for every file; each as it is now.
-   */
+  // One call (one latency, one fault roll) for every file; each as it is now.
+  /** {@inheritDoc BlobStore.getFolder} */
   async getFolder(folder: string, files: readonly BlobMeta[]): Promise<Array<BlobFile | undefined>> {
     const prefix = normalizePrefix(folder)
     const paths = files.map((meta) => normalizePath(meta.path))
