@@ -5,7 +5,10 @@ import { idRandomBytes } from './platform.ts'
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const ID_PATTERN = /^[a-z0-9]{8,32}$/
 
-/** A random lower-case alphanumeric id; 16 characters carry about 82 bits. */
+/**
+ * A random lower-case alphanumeric id; 16 characters carry about 82 bits.
+ * Apps may use it to name new documents (`engine.doc(randomId())`).
+ */
 export function randomId(length = 16): string {
   const bytes = idRandomBytes(length)
   let out = ''

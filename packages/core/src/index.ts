@@ -44,6 +44,7 @@ export {
   encodeBlob,
 } from './format/blob.ts'
 export type { BlobCipher } from './format/cipher.ts'
+export { MAX_DOC_ID_LENGTH, randomId } from './ids.ts'
 export { docToJson } from './inspect/doc-json.ts'
 export { type PoolDocuments, readPoolDocuments } from './inspect/documents.ts'
 export type { MergedView, PoolDocument } from './inspect/merged-view.ts'

@@ -1,6 +1,6 @@
 import { MemoryCloud } from '@y-dropbox/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { DeviceState } from '../src/device/device-api.ts'
+import type { DeviceView } from '../src/device/device-api.ts'
 import type { ListItem } from '../src/model/diary-index.ts'
 import { initEntry, notesOf, readEntry } from '../src/model/entry.ts'
 import { readSummary } from '../src/model/summary.ts'
@@ -18,7 +18,7 @@ async function device(cloud: MemoryCloud, name: string, linked = true) {
 }
 
 function watch(leader: Awaited<ReturnType<typeof openDevice>>['leader']) {
-  const seen = { states: [] as DeviceState[], docs: [] as ListItem[][], resets: 0 }
+  const seen = { states: [] as DeviceView[], docs: [] as ListItem[][], resets: 0 }
   leader.source.subscribe({
     state: (s) => seen.states.push(s),
     docs: (items) => seen.docs.push(items),

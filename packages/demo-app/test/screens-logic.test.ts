@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { profileFromUrl, profileUrl } from '../src/app/profile.ts'
 import { parseRoute, routeHash } from '../src/app/router.ts'
-import type { DeviceState } from '../src/device/device-api.ts'
+import type { DeviceView } from '../src/device/device-api.ts'
 import { describePlatform } from '../src/device/open-leader.ts'
 import { clampPain } from '../src/model/entry.ts'
 import { sampleEntries } from '../src/model/samples.ts'
 import { bannerFor } from '../src/ui/Banner.tsx'
 import { formatAgo, painColor, plural } from '../src/ui/format.ts'
 
-const state = (sync: Partial<DeviceState['sync']>, extra: Partial<DeviceState> = {}): DeviceState => ({
+const state = (sync: Partial<DeviceView['sync']>, extra: Partial<DeviceView> = {}): DeviceView => ({
   sync: { state: 'idle', reason: 'up-to-date', message: 'Up to date', pending: 0, ...sync },
   linked: true,
   deviceName: 'Phone',

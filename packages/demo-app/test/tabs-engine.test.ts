@@ -4,7 +4,7 @@ import { MemoryLocks } from '@y-dropbox/tabs/testing'
 import { afterEach, describe, expect, it } from 'vitest'
 import { profileFromUrl } from '../src/app/profile.ts'
 import { MemoryLink } from '../src/cloud/memory-link.ts'
-import { type DeviceCalls, type DeviceState, deviceCall } from '../src/device/device-api.ts'
+import { type DeviceCalls, type DeviceView, deviceCall } from '../src/device/device-api.ts'
 import { openLeaderOn } from '../src/device/open-leader.ts'
 import { DiaryIndex } from '../src/model/diary-index.ts'
 import { initEntry, notesOf, readEntry, setPain } from '../src/model/entry.ts'
@@ -25,7 +25,7 @@ function phoneTabs(cloud: MemoryCloud) {
   const profile = profileFromUrl(new URL(`http://localhost/?device=${device}&push=5&poll=50`))
   let engines = 0
   const openTab = (tabId: string) => {
-    const hub = shareEngine<DeviceState, DeviceCalls>({
+    const hub = shareEngine<DeviceView, DeviceCalls>({
       name: device,
       tabId,
       locks,

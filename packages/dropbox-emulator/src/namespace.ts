@@ -1,6 +1,6 @@
 /**
  * The emulated Dropbox: one tree of files and folders with a change sequence, in memory.
- * Bytes are not kept here (see blob-store.ts); persistence listens to {@link Namespace.onChange}.
+ * Bytes are not kept here (see content-store.ts); persistence listens to {@link Namespace.onChange}.
  */
 import { randomBytes } from 'node:crypto'
 import { dropboxTime, type Entry, type FileEntry, type FolderEntry, type LiveEntry } from './entries.ts'

@@ -10,7 +10,7 @@ import { LongpollWaiters } from './longpoll-waiters.ts'
 import { Namespace } from './namespace.ts'
 import type { EmulatorOptions } from './options.ts'
 import { Persistence } from './persistence.ts'
-import { type Grant, TokenStore } from './tokens.ts'
+import { type Grant, TokenRegistry } from './tokens.ts'
 import { UploadSessions } from './upload-sessions.ts'
 
 /** Default lifetime of access tokens: 4 hours, like Dropbox's short-lived tokens. */
@@ -65,7 +65,7 @@ export class EmulatorState {
   readonly namespace = new Namespace()
   readonly waiters = new LongpollWaiters()
   readonly sessions = new UploadSessions()
-  readonly tokens: TokenStore
+  readonly tokens: TokenRegistry
   readonly content: ContentStore
   readonly closing = new AbortController()
   cursors = new CursorCodec('')
@@ -75,7 +75,7 @@ export class EmulatorState {
   private sweepTask: Promise<void> = Promise.resolve()
 
   constructor(readonly options: EmulatorOptions) {
-    this.tokens = new TokenStore(options.accessTokenTtlMs ?? DEFAULT_ACCESS_TOKEN_TTL_MS, () =>
+    this.tokens = new TokenRegistry(options.accessTokenTtlMs ?? DEFAULT_ACCESS_TOKEN_TTL_MS, () =>
       this.saveAuth(),
     )
     const dir = options.dataDir

@@ -53,7 +53,7 @@ export interface IssuedTokens {
 export type TokenCheck = { ok: true; grant: Grant } | { ok: false; reason: 'expired' | 'invalid' }
 
 /** All OAuth state of one emulator. */
-export class TokenStore {
+export class TokenRegistry {
   private readonly access = new Map<string, AccessRecord>()
   private readonly refresh = new Map<string, RefreshRecord>()
   private readonly codes = new Map<string, AuthorizationCode>()

@@ -4,7 +4,8 @@ import { open, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BlobMeta } from '../blob-store.ts'
 import { CorruptBlobError, YDropboxError } from '../errors.ts'
-import { createFileAtomic, errorCode, randomId, readAt } from './fs-util.ts'
+import { randomId } from '../ids.ts'
+import { createFileAtomic, errorCode, readAt } from './fs-util.ts'
 
 /** The longest metadata line a store file may start with. */
 const MAX_HEADER = 4096

@@ -20,10 +20,11 @@ import { dirname, join } from 'node:path'
 import type { BlobFile, BlobListing, BlobMeta, BlobStore, PutMode } from '../blob-store.ts'
 import { contentHash } from '../content-hash.ts'
 import { ConflictError, CorruptBlobError, CursorResetError } from '../errors.ts'
+import { randomId } from '../ids.ts'
 import { encodeHeader, parseHeader, readFileHeader, readStoreId } from './fs-blob-files.ts'
 import { FolderLock } from './fs-folder-lock.ts'
 import { Journal } from './fs-journal.ts'
-import { abortableDelay, errorCode, randomId, syncDir, writeNewFile } from './fs-util.ts'
+import { abortableDelay, errorCode, syncDir, writeNewFile } from './fs-util.ts'
 import { abortReason, decodeCursor, encodeCursor, isUnder, normalizePath, normalizePrefix } from './paths.ts'
 
 /** Options of `FsBlobStore.open`. */

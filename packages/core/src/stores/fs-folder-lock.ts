@@ -8,7 +8,8 @@
 
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { TransientError } from '../errors.ts'
-import { errorCode, processAlive, randomId, writeFileAtomic } from './fs-util.ts'
+import { randomId } from '../ids.ts'
+import { errorCode, processAlive, writeFileAtomic } from './fs-util.ts'
 
 /** What a lock file holds. */
 interface Holder {

@@ -5,7 +5,8 @@
 
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises'
 import { YDropboxError } from '../errors.ts'
-import { errorCode, processAlive, randomId, writeFileAtomic } from './fs-util.ts'
+import { randomId } from '../ids.ts'
+import { errorCode, processAlive, writeFileAtomic } from './fs-util.ts'
 
 /** An unreadable lock younger than this may be one being written right now. */
 const FRESH_MS = 1000

@@ -1,13 +1,8 @@
-/** File-system helpers shared by the Node stores: durable writes, process checks, ids. */
+/** File-system helpers shared by the Node stores: durable writes, process checks. */
 
-import { randomBytes } from 'node:crypto'
 import { link, open, rename, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
-
-/** A random hex id of `bytes` bytes. */
-export function randomId(bytes = 8): string {
-  return randomBytes(bytes).toString('hex')
-}
+import { randomId } from '../ids.ts'
 
 /** The `code` of a Node system error, if any. */
 export function errorCode(error: unknown): string | undefined {

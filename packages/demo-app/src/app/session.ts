@@ -7,18 +7,18 @@ import { type Leader, type SharedEngine, shareEngine } from '@y-dropbox/tabs'
 import { createContext } from 'preact'
 import { useContext } from 'preact/hooks'
 import type { CloudLink, LinkIntent } from '../cloud/cloud-link.ts'
-import { type DeviceCalls, type DeviceState, deviceCall } from '../device/device-api.ts'
+import { type DeviceCalls, type DeviceView, deviceCall } from '../device/device-api.ts'
 import { DiaryIndex } from '../model/diary-index.ts'
 import type { DeviceProfile } from './profile.ts'
 
 /** The state every screen of one tab shares. */
 export class Session {
   /** This tab's share of the device's one engine (one tab syncs, the others follow). */
-  readonly hub: SharedEngine<DeviceState, DeviceCalls>
+  readonly hub: SharedEngine<DeviceView, DeviceCalls>
   /** Every entry of the diary, sorted and searchable. */
   readonly index = new DiaryIndex()
   /** The device state from the syncing tab; `undefined` until it arrives. */
-  readonly state = signal<DeviceState | undefined>(undefined)
+  readonly state = signal<DeviceView | undefined>(undefined)
   /** Bumped whenever the diary index changes. */
   readonly listVersion = signal(0)
   /** Bumped when open entries were superseded (master downloaded) and must be opened again. */
@@ -39,9 +39,9 @@ export class Session {
     readonly profile: DeviceProfile,
     /** This profile's Dropbox link (for the browser steps of linking). */
     readonly cloud: CloudLink,
-    openLeader: () => Promise<Leader<DeviceState, DeviceCalls>>,
+    openLeader: () => Promise<Leader<DeviceView, DeviceCalls>>,
   ) {
-    this.hub = shareEngine<DeviceState, DeviceCalls>({ name: profile.device, open: openLeader })
+    this.hub = shareEngine<DeviceView, DeviceCalls>({ name: profile.device, open: openLeader })
     const hub = this.hub
     hub.on('state', (s) => {
       this.state.value = s

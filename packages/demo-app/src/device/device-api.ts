@@ -9,8 +9,8 @@ import type { EntryData } from '../model/entry.ts'
 
 export type { BackupEntry, BackupInfo, PoolDevice, SyncStatus }
 
-/** The device state broadcast to every tab. */
-export interface DeviceState {
+/** The device as every tab sees it: status, devices, backups (broadcast to each tab). */
+export interface DeviceView {
   /** The engine's status. */
   sync: SyncStatus
   /** Whether a Dropbox account is linked on this device. */
@@ -116,7 +116,7 @@ export type DeviceCalls = {
 
 /** Calls a device operation through the tab protocol (runs in the syncing tab). */
 export function deviceCall<K extends keyof DeviceCalls>(
-  tabs: SharedEngine<DeviceState, DeviceCalls>,
+  tabs: SharedEngine<DeviceView, DeviceCalls>,
   name: K,
   ...args: Parameters<DeviceCalls[K]>
 ): ReturnType<DeviceCalls[K]> {

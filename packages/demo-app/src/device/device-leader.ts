@@ -6,6 +6,7 @@ import {
   AuthError,
   type DocsEvent,
   PassphraseError,
+  randomId,
   type SyncEngine,
   type SyncStatus,
   YDropboxError,
@@ -15,9 +16,9 @@ import * as Y from 'yjs'
 import type { CloudLink } from '../cloud/cloud-link.ts'
 import { createBackup, readBackup, restoreBackup } from '../model/backup.ts'
 import type { ListItem } from '../model/diary-index.ts'
-import { initEntry, randomId } from '../model/entry.ts'
+import { initEntry } from '../model/entry.ts'
 import { sampleEntries } from '../model/samples.ts'
-import type { ActivateOptions, DeviceCalls, DeviceState, RestoreMode } from './device-api.ts'
+import type { ActivateOptions, DeviceCalls, DeviceView, RestoreMode } from './device-api.ts'
 import type { DocSource, SourceEvents } from './doc-source.ts'
 import { localBackupCalls } from './local-backups.ts'
 import { needsPassphrase, poolEncryption } from './passphrase.ts'
@@ -30,10 +31,10 @@ const BATCH = 200
 
 /** The engine of one device, served to its tabs. */
 export class DeviceLeader {
-  private readonly listeners = new Set<SourceEvents<DeviceState>>()
+  private readonly listeners = new Set<SourceEvents<DeviceView>>()
   /** Documents opened for tabs: never destroyed by background work. */
   private readonly inUse = new Set<string>()
-  private task: DeviceState['task']
+  private task: DeviceView['task']
   private retry: string | undefined
   /** The engine's last status outside a sync round. */
   private resting: SyncStatus
@@ -72,7 +73,7 @@ export class DeviceLeader {
   }
 
   /** The engine as the tabs see it. */
-  readonly source: DocSource<DeviceState> = {
+  readonly source: DocSource<DeviceView> = {
     doc: (id) => {
       this.inUse.add(id)
       return this.engine.doc(id)
@@ -178,8 +179,8 @@ export class DeviceLeader {
     this.listeners.clear()
   }
 
-  private state(): DeviceState {
-    const state: DeviceState = {
+  private state(): DeviceView {
+    const state: DeviceView = {
       sync: this.shownStatus(),
       linked: this.linked,
       deviceName: this.engine.deviceName,

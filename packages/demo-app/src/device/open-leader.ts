@@ -4,13 +4,13 @@ import type { Leader } from '@y-dropbox/tabs'
 import type { DeviceProfile } from '../app/profile.ts'
 import type { CloudLink } from '../cloud/cloud-link.ts'
 import { summarizeEntry } from '../model/summary.ts'
-import type { DeviceCalls, DeviceState } from './device-api.ts'
+import type { DeviceCalls, DeviceView } from './device-api.ts'
 import { DeviceLeader } from './device-leader.ts'
 import { POOL_ROOT } from './pool-root.ts'
 import { diaryWords } from './words.ts'
 
 /** What the syncing tab serves, with the device operations typed. */
-export type DeviceParts = Leader<DeviceState, DeviceCalls> & {
+export type DeviceParts = Leader<DeviceView, DeviceCalls> & {
   /** The device operations. */
   calls: DeviceCalls
   /** The engine seen as documents, list and device state. */

@@ -4,9 +4,10 @@
  * merge keeps every edit's history. Restore either merges the backup into the diary or replaces the
  * diary by it.
  */
+import { randomId } from '@y-dropbox/core'
 import * as Y from 'yjs'
 import type { ListItem } from './diary-index.ts'
-import { type EntryData, randomId, readEntry, writeEntry } from './entry.ts'
+import { type EntryData, readEntry, writeEntry } from './entry.ts'
 
 /** Format tag of backup files. */
 export const BACKUP_FORMAT = 'pain-diary-backup'

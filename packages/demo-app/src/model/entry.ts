@@ -8,6 +8,7 @@
  * - `medications` (Y.Map<Y.Map>): medication id → `{ name, dose, addedAt }`.
  * - `notes` (Y.Text): free text, bound to the editor's textarea.
  */
+import { randomId } from '@y-dropbox/core'
 import * as Y from 'yjs'
 
 /** Body locations offered by the editor. */
@@ -196,13 +197,6 @@ export function updateMedication(doc: Y.Doc, id: string, patch: { name?: string;
 /** Removes a medication from the entry. */
 export function removeMedication(doc: Y.Doc, id: string): void {
   medicationsOf(doc).delete(id)
-}
-
-/** A short random id (base 36). */
-export function randomId(): string {
-  const bytes = new Uint8Array(10)
-  globalThis.crypto.getRandomValues(bytes)
-  return Array.from(bytes, (b) => (b % 36).toString(36)).join('')
 }
 
 // ---- internal helpers below ----

@@ -8,7 +8,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { go } from '../app/router.ts'
 import { useSession } from '../app/session.ts'
-import type { DeviceState } from '../device/device-api.ts'
+import type { DeviceView } from '../device/device-api.ts'
 import { useDownloadMaster } from './download-master.tsx'
 
 /** How long "Up to date" stays after a sync (ms). */
@@ -48,7 +48,7 @@ export interface BannerView {
 }
 
 /** Chooses the banner for a device state; `undefined` for none. */
-export function bannerFor(state: DeviceState | undefined): BannerView | undefined {
+export function bannerFor(state: DeviceView | undefined): BannerView | undefined {
   if (!state) return undefined
   if (state.task) {
     const { label, done, total } = state.task

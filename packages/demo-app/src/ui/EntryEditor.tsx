@@ -4,11 +4,12 @@
  * arrive. A new entry starts as a draft on this screen only: it becomes an entry of the diary (and
  * syncs) at the first thing entered in it, so leaving an untouched one leaves nothing behind.
  */
+import { randomId } from '@y-dropbox/core'
 import type { DocHandle } from '@y-dropbox/tabs'
 import { useEffect, useRef, useState } from 'preact/hooks'
 import * as Y from 'yjs'
 import { useSession } from '../app/session.ts'
-import { initEntry, randomId } from '../model/entry.ts'
+import { initEntry } from '../model/entry.ts'
 import { EntryForm } from './entry-form.tsx'
 
 /** Origin of updates copied between a draft and its entry's replica, so they are not copied back. */
