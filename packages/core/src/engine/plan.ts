@@ -176,7 +176,7 @@ export function planGarbage(input: GarbageInput): string[] {
   const kept = new Set(keep.flatMap((m) => m.shards.map((s) => s.hash)))
   for (const m of manifests) {
     if (keep.includes(m)) continue
-    doomed.push(layout.snapshot(epoch, m.name))
+    doomed.push(layout.manifest(epoch, m.name))
     for (const shard of m.shards) if (!kept.has(shard.hash)) doomed.push(layout.shard(epoch, shard.hash))
   }
   return [...new Set(doomed)]

@@ -105,7 +105,7 @@ async function mergeSnapshot(ctx: SyncContext, manifest: NamedManifest): Promise
       ) {
         throw error
       }
-      const path = core.layout.snapshot(epoch, snapshot.name)
+      const path = core.layout.manifest(epoch, snapshot.name)
       core.device.quarantine(path, ctx.view.epoch(epoch).snapshots.get(snapshot.name)?.rev ?? '')
       ctx.quarantined(path, error)
       return

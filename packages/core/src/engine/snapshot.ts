@@ -95,7 +95,7 @@ export async function writeSnapshot(
         sealed: await sealJson(ctx, manifest, manifestAad(poolId, epoch, name)),
       }
     : manifest
-  view.noteWritten(await remote.put(layout.snapshot(epoch, name), encodeRecord(written), 'add'))
+  view.noteWritten(await remote.put(layout.manifest(epoch, name), encodeRecord(written), 'add'))
   ctx.progress()
   return { ...manifest, name }
 }

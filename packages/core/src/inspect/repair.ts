@@ -158,7 +158,7 @@ async function rebuild(opened: OpenedPool, options: ReadOptions, now: number): P
     if (shards.some((s) => s === undefined)) broken.add(manifest.name)
   }
   const brokenPaths = [...broken]
-    .map((name) => opened.layout.snapshot(view.epoch, name))
+    .map((name) => opened.layout.manifest(view.epoch, name))
     .filter((path) => opened.files.all.some((m) => m.path === path))
   const moved = await quarantine(opened, brokenPaths)
   return [written.manifest, ...written.shards, ...moved]

@@ -85,7 +85,7 @@ export async function writeSnapshotFiles(
         sealed: await sealValue(cipher, manifest, manifestAad(pool.poolId, epoch, name)),
       }
     : manifest
-  const path = layout.snapshot(epoch, name)
+  const path = layout.manifest(epoch, name)
   await store.put(path, encodeRecord(written), 'add')
   return { manifest: path, shards: uploaded, docs: docs.length }
 }

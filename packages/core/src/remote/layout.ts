@@ -51,7 +51,8 @@ export class PoolLayout {
   shard(epoch: string, hash: string): string {
     return `${this.root}/epochs/${epoch}/shards/${hash}.yds`
   }
-  snapshot(epoch: string, name: string): string {
+  /** A snapshot's manifest (the shards it names live under `shards/`). */
+  manifest(epoch: string, name: string): string {
     return `${this.root}/epochs/${epoch}/snapshots/${name}.json`
   }
 

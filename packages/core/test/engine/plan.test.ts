@@ -29,7 +29,7 @@ function listing(logs: Record<string, number[]>, manifests: NamedManifest[] = []
   for (const [device, seqs] of Object.entries(logs))
     files.logs.set(device, new Map(seqs.map((s) => [s, meta(layout.log(EPOCH, device, s))])))
   for (const m of manifests) {
-    files.snapshots.set(m.name, meta(layout.snapshot(EPOCH, m.name)))
+    files.snapshots.set(m.name, meta(layout.manifest(EPOCH, m.name)))
     for (const s of m.shards) files.shards.set(s.hash, meta(layout.shard(EPOCH, s.hash), s.size))
   }
   return files
@@ -157,8 +157,8 @@ describe('planGarbage', () => {
     const newest = manifest('000000000005-a-y', { [A]: 5 }, 9 * DAY)
     const doomed = planGarbage(input([old, newest], { [A]: [1, 2, 3, 4, 5, 6] }, 10 * DAY))
     expect(doomed.filter((p) => p.includes('/log/')).map((p) => Number(p.slice(-14, -4)))).toEqual([1, 2, 3])
-    expect(doomed).toContain(layout.snapshot(EPOCH, old.name))
-    expect(doomed).not.toContain(layout.snapshot(EPOCH, newest.name))
+    expect(doomed).toContain(layout.manifest(EPOCH, old.name))
+    expect(doomed).not.toContain(layout.manifest(EPOCH, newest.name))
   })
 
   it('keeps everything within the grace period', () => {
