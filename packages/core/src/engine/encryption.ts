@@ -8,6 +8,7 @@
 import { cipherFor, fromBase64, type PoolKey, toBase64, unlockEncryption } from '../crypto/passphrase.ts'
 import { CorruptBlobError, PassphraseError } from '../errors.ts'
 import { poolAad } from '../format/aad.ts'
+import { openSealed, sealValue } from '../format/sealed.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
 import type { EngineCore } from './core.ts'
@@ -84,18 +85,13 @@ export async function ensureKey(
 }
 
 /** Seals a JSON value as base64 (for names in device records and pool.json). */
-export async function sealJson(ctx: SyncContext, value: unknown, aad: string): Promise<string> {
-  return toBase64(await ctx.cipher!.seal(new TextEncoder().encode(JSON.stringify(value)), aad))
+export function sealJson(ctx: SyncContext, value: unknown, aad: string): Promise<string> {
+  return sealValue(ctx.cipher!, value, aad)
 }
 
 /** Opens what `sealJson` sealed; undefined when it cannot (no key, or altered). */
 export async function openJson<T>(ctx: SyncContext, sealed: unknown, aad: string): Promise<T | undefined> {
-  if (!ctx.cipher || typeof sealed !== 'string') return undefined
-  try {
-    return JSON.parse(new TextDecoder().decode(await ctx.cipher.open(fromBase64(sealed), aad))) as T
-  } catch {
-    return undefined
-  }
+  return ctx.cipher ? openSealed<T>(ctx.cipher, sealed, aad) : Promise.resolve(undefined)
 }
 
 /**

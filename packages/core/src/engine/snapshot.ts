@@ -10,14 +10,20 @@ import { manifestAad, shardAad } from '../format/aad.ts'
 import { type BlobEntry, decodeBlob, encodeBlob } from '../format/blob.ts'
 import { concatBytes } from '../format/bytes.ts'
 import { deflate } from '../format/compression.ts'
-import { randomId } from '../ids.ts'
 import { sha256 } from '../platform.ts'
-import { encodeRecord, type ManifestRecord, type NamedManifest, parseManifest } from '../remote/records.ts'
+import {
+  encodeRecord,
+  type ManifestRecord,
+  manifestToWrite,
+  type NamedManifest,
+  newManifestName,
+  parseManifest,
+} from '../remote/records.ts'
 import type { EpochFiles } from '../remote/remote-view.ts'
 import { fetchShardsInBulk } from './bulk-download.ts'
 import { mapConcurrent, type SyncContext } from './context.ts'
 import { hash32 } from './doc-index.ts'
-import { openJson, sealJson } from './encryption.ts'
+import { openJson } from './encryption.ts'
 import { keys } from './local-state.ts'
 
 /** Reads every document of the local store with its index entry. Caller holds the lock. */
@@ -81,20 +87,8 @@ export async function writeSnapshot(
     createdBy: state.deviceId,
     createdAt: options.now(),
   }
-  const sum = Object.values(coverage).reduce((a, b) => a + b, 0)
-  const name = `${String(sum).padStart(12, '0')}-${state.deviceId}-${randomId(6)}`
-  // In an encrypted pool the manifest is sealed too: nobody without the key can make
-  // readers skip logs by inflating its coverage.
-  const written: ManifestRecord = ctx.cipher
-    ? {
-        ...manifest,
-        coverage: {},
-        shards: [],
-        createdBy: '',
-        createdAt: 0,
-        sealed: await sealJson(ctx, manifest, manifestAad(poolId, epoch, name)),
-      }
-    : manifest
+  const name = newManifestName(coverage, state.deviceId)
+  const written = await manifestToWrite(manifest, name, poolId!, ctx.cipher)
   view.noteWritten(await remote.put(layout.manifest(epoch, name), encodeRecord(written), 'add'))
   ctx.progress()
   return { ...manifest, name }

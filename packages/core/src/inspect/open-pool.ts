@@ -6,12 +6,13 @@
 import type { BlobMeta, BlobStore } from '../blob-store.ts'
 import { checkParams, cipherFor, unlockEncryption } from '../crypto/passphrase.ts'
 import { NotFoundError, PassphraseError } from '../errors.ts'
+import { poolAad } from '../format/aad.ts'
 import type { BlobCipher } from '../format/cipher.ts'
+import { openSealed } from '../format/sealed.ts'
 import { PoolLayout } from '../remote/layout.ts'
 import { type PoolRecord, parsePool } from '../remote/records.ts'
 import type { EpochFiles } from '../remote/remote-view.ts'
 import { type PoolProblem, problem } from './problems.ts'
-import { openSealed, poolAad } from './sealed.ts'
 
 /** Where the pool is and how to open it. */
 export interface OpenPoolOptions {

@@ -9,7 +9,9 @@ import type { BlobMeta } from '../blob-store.ts'
 import { contentHash } from '../content-hash.ts'
 import { sha256Hex } from '../engine/snapshot.ts'
 import { CorruptBlobError, UnsupportedVersionError } from '../errors.ts'
+import { deviceAad, logAad, manifestAad, shardAad } from '../format/aad.ts'
 import { type BlobEntry, decodeBlob } from '../format/blob.ts'
+import { openSealed } from '../format/sealed.ts'
 import {
   type DeviceRecord,
   encodeRecord,
@@ -19,7 +21,6 @@ import {
 } from '../remote/records.ts'
 import type { OpenedPool } from './open-pool.ts'
 import { type PoolProblem, problem, type Remedy, reason } from './problems.ts'
-import { deviceAad, logAad, manifestAad, openSealed, shardAad } from './sealed.ts'
 
 /** A file's content, or why it cannot be used. */
 export type Read<T> = { ok: true; value: T; bytes: number } | { ok: false; problem: PoolProblem }

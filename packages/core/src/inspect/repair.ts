@@ -7,13 +7,14 @@
  */
 import type { BlobStore } from '../blob-store.ts'
 import { ConflictError, YDropboxError } from '../errors.ts'
+import { poolAad } from '../format/aad.ts'
 import { equalBytes } from '../format/bytes.ts'
+import { sealValue } from '../format/sealed.ts'
 import { randomId } from '../ids.ts'
 import { encodeRecord, type PoolRecord } from '../remote/records.ts'
 import { mergedView } from './merged-view.ts'
 import { type OpenedPool, type OpenPoolOptions, openPool } from './open-pool.ts'
 import { PoolReader, type ReadOptions } from './reader.ts'
-import { poolAad, sealValue } from './sealed.ts'
 import { writeSnapshotFiles } from './snapshot-writer.ts'
 import { type VerifyReport, verifyPool } from './verify.ts'
 

@@ -5,12 +5,17 @@
  */
 import { hash32 } from '../engine/doc-index.ts'
 import { sha256Hex } from '../engine/snapshot.ts'
+import { shardAad } from '../format/aad.ts'
 import { type BlobEntry, encodeBlob } from '../format/blob.ts'
-import { randomId } from '../ids.ts'
-import { encodeRecord, type ManifestRecord, RECORD_VERSION } from '../remote/records.ts'
+import {
+  encodeRecord,
+  type ManifestRecord,
+  manifestToWrite,
+  newManifestName,
+  RECORD_VERSION,
+} from '../remote/records.ts'
 import type { PoolDocument } from './merged-view.ts'
 import type { OpenedPool } from './open-pool.ts'
-import { manifestAad, sealValue, shardAad } from './sealed.ts'
 
 /** Target size of a shard's documents before compression (the engine's default). */
 const SHARD_BYTES = 4 * 1024 * 1024
@@ -73,18 +78,8 @@ export async function writeSnapshotFiles(
     createdBy,
     createdAt: now,
   }
-  const sum = Object.values(coverage).reduce((a, b) => a + b, 0)
-  const name = `${String(sum).padStart(12, '0')}-${createdBy}-${randomId(6)}`
-  const written: ManifestRecord = cipher
-    ? {
-        ...manifest,
-        coverage: {},
-        shards: [],
-        createdBy: '',
-        createdAt: 0,
-        sealed: await sealValue(cipher, manifest, manifestAad(pool.poolId, epoch, name)),
-      }
-    : manifest
+  const name = newManifestName(coverage, createdBy)
+  const written = await manifestToWrite(manifest, name, pool.poolId, cipher)
   const path = layout.manifest(epoch, name)
   await store.put(path, encodeRecord(written), 'add')
   return { manifest: path, shards: uploaded, docs: docs.length }

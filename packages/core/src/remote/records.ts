@@ -4,7 +4,10 @@
  * newer format versions are refused by name.
  */
 import { CorruptBlobError, UnsupportedVersionError } from '../errors.ts'
-import { checkRemoteId, isValidId } from '../ids.ts'
+import { manifestAad } from '../format/aad.ts'
+import type { BlobCipher } from '../format/cipher.ts'
+import { sealValue } from '../format/sealed.ts'
+import { checkRemoteId, isValidId, randomId } from '../ids.ts'
 
 /** The newest version of the JSON records this build reads and writes. */
 export const RECORD_VERSION = 1
@@ -152,4 +155,36 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function isTime(value: unknown): boolean {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0
+}
+
+/**
+ * A new snapshot's manifest name: the sum of its coverage first (names sort
+ * by progress), then its author and a random tail (two devices compacting at
+ * once never pick the same name).
+ */
+export function newManifestName(coverage: Record<string, number>, createdBy: string): string {
+  const sum = Object.values(coverage).reduce((a, b) => a + b, 0)
+  return `${String(sum).padStart(12, '0')}-${createdBy}-${randomId(6)}`
+}
+
+/**
+ * A manifest as written to the pool. In an encrypted pool its content is
+ * sealed, bound to its pool, epoch and name: nobody without the key can make
+ * readers skip logs by inflating its coverage.
+ */
+export async function manifestToWrite(
+  manifest: ManifestRecord,
+  name: string,
+  poolId: string,
+  cipher: BlobCipher | undefined,
+): Promise<ManifestRecord> {
+  if (!cipher) return manifest
+  return {
+    ...manifest,
+    coverage: {},
+    shards: [],
+    createdBy: '',
+    createdAt: 0,
+    sealed: await sealValue(cipher, manifest, manifestAad(poolId, manifest.epoch, name)),
+  }
 }

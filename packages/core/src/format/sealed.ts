@@ -3,9 +3,7 @@
  * value with the pool's cipher, bound to the associated data of `format/aad.ts`.
  */
 import { fromBase64, toBase64 } from '../crypto/passphrase.ts'
-import type { BlobCipher } from '../format/cipher.ts'
-
-export { deviceAad, logAad, manifestAad, poolAad, shardAad } from '../format/aad.ts'
+import type { BlobCipher } from './cipher.ts'
 
 /** Opens a sealed JSON value; undefined when it is not a string or does not open (wrong key, altered). */
 export async function openSealed<T>(
