@@ -46,8 +46,8 @@ export const PROPAGATION_CONFIGS: PropagationConfig[] = [
 /** The bootstraps repeated through weather. */
 export const BOOTSTRAP_WEATHER: Weather[] = [{ latencyMs: 50 }, { latencyMs: 150, rateLimitOneIn: 50 }]
 
-/** Order of the tables in RESULTS.md. */
-const ORDER = [
+/** Every scenario of the suite, in the order of the tables in RESULTS.md. */
+export const SCENARIOS = [
   'bootstrap',
   'per-save',
   'propagation',
@@ -136,5 +136,5 @@ export async function runSuite(
   results.push(bundleSizeResult(await measureBundleSizes()))
   ctx.progress.tick()
 
-  return results.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id))
+  return results.sort((a, b) => SCENARIOS.indexOf(a.id) - SCENARIOS.indexOf(b.id))
 }

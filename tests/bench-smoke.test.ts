@@ -15,7 +15,7 @@ import { summariseProfile } from '../bench/profile.ts'
 import { formatFigure, type RunInfo, renderResults, writeResults } from '../bench/report.ts'
 import { type BundleFigures, CORE_BUDGET_BYTES, measureBundle } from '../bench/scenarios/bundle-size.ts'
 import { type GrowthPoint, growthResult } from '../bench/scenarios/growth-table.ts'
-import { runSuite } from '../bench/suite.ts'
+import { runSuite, SCENARIOS } from '../bench/suite.ts'
 import type { BenchContext, ScenarioResult } from '../bench/types.ts'
 
 const SIZE = 12
@@ -47,21 +47,7 @@ describe('bench at a smoke size', () => {
   afterAll(() => dispose?.(), 60_000)
 
   it('runs every scenario, each with at least one row of numbers', () => {
-    expect(results.map((r) => r.id)).toEqual([
-      'bootstrap',
-      'per-save',
-      'propagation',
-      'memory',
-      'cold-start',
-      'peer-whole-file',
-      'peer-file-per-entry',
-      'peer-automerge',
-      'peer-y-indexeddb',
-      'compaction',
-      'devices',
-      'chromium',
-      'bundle-size',
-    ])
+    expect(results.map((r) => r.id)).toEqual(SCENARIOS)
     for (const result of results) {
       const numbers = result.rows.filter((r) => typeof r.ours === 'object' || typeof r.baseline === 'object')
       expect(numbers.length, result.id).toBeGreaterThan(0)
