@@ -223,7 +223,9 @@ export async function deletePool(ctx: SyncContext): Promise<void> {
   }
   const { entries } = await remote.list(core.layout.root)
   if (entries.length > 0) {
-    throw new YDropboxError(`${entries.length} sync files could not be deleted from Dropbox; try again`)
+    throw new YDropboxError(
+      `${entries.length} sync files could not be deleted from ${remote.serviceName ?? 'cloud storage'}; try again`,
+    )
   }
   ctx.view.reset()
 }
