@@ -107,13 +107,15 @@ export async function writeDeviceRecord(ctx: SyncContext): Promise<void> {
 
 /**
  * Writes this device's record once more after sync was turned off here, so
- * the others list it as off; only into the pool and epoch it left, verified now.
+ * the others list it as off; only into the pool it left, verified now (also
+ * from an older epoch, while a new master waits to be downloaded).
  */
 export async function announceOff(ctx: SyncContext, passphrase: string | undefined): Promise<void> {
   const { state } = ctx.core
   const current = await openPool(ctx, passphrase)
-  if (current?.pool.poolId === state.poolId && current?.pool.epoch === state.epoch)
-    await writeDeviceRecord(ctx)
+  // Device records belong to the pool, not to an epoch: a device still waiting for a new
+  // master announces it too.
+  if (current?.pool.poolId === state.poolId) await writeDeviceRecord(ctx)
 }
 
 /** A device of the pool, as `devices()` reports it. */

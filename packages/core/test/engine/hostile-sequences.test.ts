@@ -4,7 +4,7 @@
  * loops, two engines on one store, housekeeping failures failing a sync.
  */
 import { describe, expect, it } from 'vitest'
-import { PoolDeletedError, StoreInUseError } from '../../src/errors.ts'
+import { NeedsMasterError, PoolDeletedError, StoreInUseError } from '../../src/errors.ts'
 import { activePair, contents, MemoryCloud, openDevice, setField } from './helpers.ts'
 
 function logSeqs(cloud: MemoryCloud, deviceId: string): number[] {
@@ -159,5 +159,14 @@ describe('sequences that must not break sync', () => {
     await phone.engine.syncNow()
     expect(await listed(phone.engine)).toEqual(['phone:syncing', 'tablet:syncing'])
     expect(await listed(tablet.engine)).toEqual(['phone:syncing', 'tablet:syncing'])
+  })
+
+  it('a device waiting for a new master that turns sync off is listed as off', async () => {
+    const { phone, tablet } = await activePair()
+    await phone.engine.uploadMaster()
+    await expect(tablet.engine.syncNow()).rejects.toBeInstanceOf(NeedsMasterError)
+    await tablet.engine.deactivate()
+    const tabletSeen = (await phone.engine.devices()).find((d) => d.name === 'tablet')
+    expect(tabletSeen).toMatchObject({ state: 'off' })
   })
 })
