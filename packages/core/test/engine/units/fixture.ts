@@ -3,6 +3,7 @@
  * a `MemoryLocalStore`, a client of a `MemoryCloud`, and the `SyncContext`
  * that joins them, so each engine module can be tested on its own.
  */
+import type { BlobStore } from '../../../src/blob-store.ts'
 import { createContext, type SyncContext } from '../../../src/engine/context.ts'
 import { EngineCore } from '../../../src/engine/core.ts'
 import { activatePool } from '../../../src/engine/lifecycle.ts'
@@ -91,6 +92,16 @@ export async function push(device: Parts, id: string, value: unknown): Promise<n
 /** The paths of `cloud`'s files under `/diary/<under>`, sorted. */
 export function paths(cloud: MemoryCloud, under = ''): string[] {
   return cloud.files(`/diary/${under}`).map((f) => f.meta.path)
+}
+
+/** `remote` with its `put` replaced by `put` (the other calls go through): to inject a failure. */
+export function withPut(remote: BlobStore, put: BlobStore['put']): BlobStore {
+  return {
+    put,
+    get: (path) => remote.get(path),
+    list: (prefix, cursor) => remote.list(prefix, cursor),
+    delete: (list) => remote.delete(list),
+  }
 }
 
 /** The bytes of the file at `path` in `cloud`, or undefined. */

@@ -1,6 +1,5 @@
 /** push.ts on its own: sealing pending changes into batches, uploading them, a clone's collision. */
 import { describe, expect, it } from 'vitest'
-import type { BlobStore } from '../../../src/blob-store.ts'
 import { keys } from '../../../src/engine/local-state.ts'
 import {
   loadOutbox,
@@ -12,7 +11,7 @@ import {
 import { ConflictError, CorruptBlobError, TransientError } from '../../../src/errors.ts'
 import { logAad } from '../../../src/format/aad.ts'
 import { decodeBlob } from '../../../src/format/blob.ts'
-import { edit, fileAt, joined, MemoryCloud, type Parts, parts, paths } from './fixture.ts'
+import { edit, fileAt, joined, MemoryCloud, type Parts, parts, paths, withPut } from './fixture.ts'
 
 /** The decoded log file of `device` at `seq` (under its current id). */
 async function logFile(device: Parts, seq: number, deviceId = device.core.state.deviceId) {
@@ -124,15 +123,10 @@ describe('uploadOutbox', () => {
     await edit(phone, 'a', 1)
     await packPending(phone.ctx)
     const real = phone.ctx.remote
-    const colliding: BlobStore = {
-      list: (prefix, cursor) => real.list(prefix, cursor),
-      get: (path) => real.get(path),
-      delete: (list) => real.delete(list),
-      put: async (path, data, mode) => {
-        if (path.endsWith('.ydu')) throw new ConflictError(path)
-        return real.put(path, data, mode)
-      },
-    }
+    const colliding = withPut(real, async (path, data, mode) => {
+      if (path.endsWith('.ydu')) throw new ConflictError(path)
+      return real.put(path, data, mode)
+    })
     phone.ctx.remote = colliding
     const error = await uploadOutbox(phone.ctx).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ConflictError)
