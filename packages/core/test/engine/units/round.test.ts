@@ -48,6 +48,7 @@ describe('Rounds.run', () => {
     expect(logs(cloud)).toHaveLength(1)
     expect(phone.core.pendingCount).toBe(0)
     expect(phone.core.state.lastHeartbeat).toBeDefined()
+    expect(phone.core.state.lastSyncAt).toBeDefined()
     await tablet.rounds.run()
     expect(await entry(tablet, 'a')).toEqual({ pain: 1 })
     expect(tablet.status.current).toMatchObject({ state: 'idle' })
@@ -90,7 +91,7 @@ describe('Rounds.run', () => {
       return real.put(path, data, mode)
     })
     await expect(phone.rounds.run()).rejects.toBeInstanceOf(AuthError)
-    expect(phone.core.state.lastSync).toBeUndefined()
+    expect(phone.core.state.lastSyncAt).toBeUndefined()
   })
 
   it('asks for another round when another device wrote while it ran', async () => {
