@@ -109,7 +109,9 @@ describe('pull', () => {
     await refreshAndPull(reader)
     expect(ids(reader)).toEqual(['a'])
     expect(Object.keys(reader.core.state.quarantine)).toEqual([logPath(writer, 2)])
-    expect(reader.status.current.notes?.[0]?.detail).toMatch(/malformed Yjs update/)
+    expect(reader.status.current.notes).toEqual([
+      { kind: 'damaged-file', detail: expect.stringMatching(/malformed Yjs update/) },
+    ])
   })
 
   it("holds back a device whose batch is of a newer format, applying the other devices' batches", async () => {
@@ -172,6 +174,8 @@ describe('pull', () => {
     await cloud.connect().put(logPath(writer, 2), first, 'add')
     await refreshAndPull(reader)
     expect(Object.keys(reader.core.state.quarantine)).toEqual([logPath(writer, 2)])
-    expect(reader.status.current.notes?.[0]?.detail).toMatch(/does not match its path/)
+    expect(reader.status.current.notes).toEqual([
+      { kind: 'damaged-file', detail: expect.stringMatching(/does not match its path/) },
+    ])
   })
 })

@@ -116,7 +116,12 @@ describe('readNewestManifest and readManifests', () => {
     await reader.ctx.view.refresh()
     const newest = await readNewestManifest(reader.ctx, files(reader))
     expect(newest?.name).not.toBe(sealed.name)
-    expect(reader.status.current.notes?.[0]?.detail).toMatch(/manifest is sealed, but this device has no key/)
+    expect(reader.status.current.notes).toEqual([
+      {
+        kind: 'damaged-file',
+        detail: expect.stringMatching(/manifest is sealed, but this device has no key/),
+      },
+    ])
   })
 })
 
