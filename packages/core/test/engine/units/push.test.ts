@@ -21,6 +21,18 @@ async function logFile(device: Parts, seq: number, deviceId = device.core.state.
   return decodeBlob(file, { aad: logAad(state.poolId!, state.epoch!, deviceId, seq) })
 }
 
+/** A device with batch 1 sealed, whose clone (a restored backup) uploaded another batch 1 under the same id first. */
+async function cloneWroteFirst() {
+  const phone = await joined()
+  const old = phone.core.state.deviceId
+  await edit(phone, 'a', 1)
+  await packPending(phone.ctx)
+  const { layout, state } = phone.core
+  const clonePath = layout.log(state.epoch!, old, 1)
+  await phone.cloud.connect().put(clonePath, new Uint8Array([1, 2, 3]), 'add')
+  return { phone, old, clonePath }
+}
+
 describe('packPending', () => {
   it('seals every pending document into one batch under the next seq, kept in the outbox', async () => {
     const phone = await joined()
@@ -85,14 +97,7 @@ describe('uploadOutbox', () => {
   })
 
   it('takes a new id when another device wrote under its own id, and re-seals the batch under it', async () => {
-    const phone = await joined()
-    const old = phone.core.state.deviceId
-    await edit(phone, 'a', 1)
-    await packPending(phone.ctx)
-    // A clone of this device (a restored backup) uploaded its own batch 1 first.
-    const { layout, state } = phone.core
-    const clonePath = layout.log(state.epoch!, old, 1)
-    await phone.cloud.connect().put(clonePath, new Uint8Array([1, 2, 3]), 'add')
+    const { phone, old, clonePath } = await cloneWroteFirst()
     await uploadOutbox(phone.ctx)
     const now = phone.core.state.deviceId
     expect(now).not.toBe(old)
@@ -104,12 +109,7 @@ describe('uploadOutbox', () => {
   })
 
   it('sees the collision in the listing without trying the upload', async () => {
-    const phone = await joined()
-    const old = phone.core.state.deviceId
-    await edit(phone, 'a', 1)
-    await packPending(phone.ctx)
-    const { layout, state } = phone.core
-    await phone.cloud.connect().put(layout.log(state.epoch!, old, 1), new Uint8Array([9]), 'add')
+    const { phone, old } = await cloneWroteFirst()
     await phone.ctx.view.refresh()
     const puts = phone.remote.stats().calls.put
     await uploadOutbox(phone.ctx)
