@@ -198,7 +198,8 @@ export class EngineCore {
         entry.summaryBy = 'local'
       }
       this.index.set(id, entry)
-      if (!before) event.added.push(id)
+      // Opening a new document lists it at once (index entry, no stored copy): its first write adds it.
+      if (!before || !stored) event.added.push(id)
       else if (entry.deleted && !before.deleted) event.deleted.push(id)
       else event.changed.push(id)
     }
