@@ -201,7 +201,7 @@ export class MemoryBlobStore implements BlobStore {
    */
   async watch(cursor: string, signal: AbortSignal): Promise<boolean> {
     if (signal.aborted) throw abortReason(signal)
-    await this.#enter('watch')
+    await this.#enter('watch', this.#watchedFolder(cursor))
     const { prefix, position } = decodeCursor(CURSOR_KIND, cursor, this.#state.cursorId)
     if (this.#state.hasChangeSince(prefix, position)) return true
     return new Promise<boolean>((resolve, reject) => {
@@ -219,6 +219,15 @@ export class MemoryBlobStore implements BlobStore {
       signal.addEventListener('abort', onAbort, { once: true })
       if (signal.aborted) onAbort()
     })
+  }
+
+  /** The folder a cursor watches, for `failPaths` (none when it does not decode: `watch` then rejects it). */
+  #watchedFolder(cursor: string): string[] {
+    try {
+      return [decodeCursor(CURSOR_KIND, cursor, this.#state.cursorId).prefix]
+    } catch {
+      return []
+    }
   }
 
   #read(path: string): BlobFile | undefined {

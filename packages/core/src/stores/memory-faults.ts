@@ -40,8 +40,9 @@ export interface MemoryFaults {
   /** When true every call throws `TransientError` (no network). */
   offline: boolean
   /**
-   * Calls on a path that matches (for `list` and `watch`, the folder) throw
-   * `TransientError`: an outage of one kind of file, e.g. `/\/devices\//`.
+   * Calls on a path that matches (for `list` and `watch`, the folder, without
+   * a trailing slash) throw `TransientError`: an outage of one kind of file,
+   * e.g. `/\/devices\//` (files) or `/\/devices(\/|$)/` (files and folder).
    */
   failPaths?: RegExp | undefined
 }

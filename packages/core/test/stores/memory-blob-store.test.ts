@@ -81,6 +81,19 @@ describe('MemoryBlobStore faults', () => {
     expect(cloud.files().map((f) => f.meta.path)).toEqual(['/x'])
   })
 
+  it('fails calls on the paths failPaths matches, watch included (by the folder it watches)', async () => {
+    const cloud = new MemoryCloud()
+    const store = cloud.connect()
+    const devices = await store.list('/p/devices')
+    const logs = await store.list('/p/log')
+    store.setFaults({ failPaths: /\/devices(\/|$)/ })
+    await expect(store.put('/p/devices/a.json', bytes('a'), 'add')).rejects.toBeInstanceOf(TransientError)
+    const stop = new AbortController()
+    await expect(store.watch(devices.cursor, stop.signal)).rejects.toThrow(/simulated failure of watch/)
+    await store.put('/p/log/b.ydu', bytes('b'), 'add')
+    await expect(store.watch(logs.cursor, stop.signal)).resolves.toBe(true)
+  })
+
   it('waits the latency through the injected sleep, drawn from the seeded range', async () => {
     const waits: number[] = []
     const sleep = async (ms: number) => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { setCipher } from '../../../src/engine/encryption.ts'
-import { uploadMaster } from '../../../src/engine/lifecycle.ts'
+import { deletePool, uploadMaster } from '../../../src/engine/lifecycle.ts'
 import {
   announceOff,
   collectGarbage,
@@ -123,7 +123,7 @@ describe('device records', () => {
     expect(phone.errors).toEqual(['skipped a damaged device record'])
   })
 
-  it('announces that sync is off only into the pool and epoch it left', async () => {
+  it('announces that sync is off into the pool it left, from an older epoch too, never into another pool', async () => {
     const cloud = new MemoryCloud()
     const phone = await joined(cloud)
     const tablet = await joined(cloud, { deviceName: 'tablet' })
@@ -131,10 +131,15 @@ describe('device records', () => {
     await announceOff(phone.ctx, undefined)
     expect((await readDevices(tablet.ctx)).find((d) => d.name === 'phone')?.state).toBe('off')
     await uploadMaster(tablet.ctx, undefined)
-    tablet.core.device.deactivate()
-    const puts = cloud.stats().calls.put
+    let puts = cloud.stats().calls.put
+    await announceOff(phone.ctx, undefined)
+    expect(cloud.stats().calls.put).toBe(puts + 1)
+    await deletePool(tablet.ctx)
+    await joined(cloud, { deviceName: 'laptop' })
+    puts = cloud.stats().calls.put
     await announceOff(phone.ctx, undefined)
     expect(cloud.stats().calls.put).toBe(puts)
+    expect(paths(cloud, 'devices/').some((p) => p.includes(phone.core.state.deviceId))).toBe(false)
   })
 })
 

@@ -51,7 +51,7 @@ describe('writeSnapshot', () => {
       expect(await sha256Hex(bytes)).toBe(shard.hash)
       expect(bytes.length).toBe(shard.size)
     }
-    const stored = parseManifest(fileAt(cloud, writer.core.layout.snapshot(epoch!, manifest.name))!, 'x')
+    const stored = parseManifest(fileAt(cloud, writer.core.layout.manifest(epoch!, manifest.name))!, 'x')
     expect(stored).toMatchObject({ coverage: { [ONE]: 7, [TWO]: 5 }, shards: manifest.shards, epoch })
   })
 
@@ -70,7 +70,7 @@ describe('writeSnapshot', () => {
     setCipher(writer.ctx, { salt: 'test-salt', raw: new Uint8Array(32).fill(7) })
     const manifest = await snapshotOf(writer, { [ONE]: 3 })
     const layout = writer.core.layout
-    const stored = parseManifest(fileAt(cloud, layout.snapshot(manifest.epoch, manifest.name))!, 'x')
+    const stored = parseManifest(fileAt(cloud, layout.manifest(manifest.epoch, manifest.name))!, 'x')
     expect(stored).toMatchObject({ coverage: {}, shards: [], createdBy: '' })
     expect(typeof stored.sealed).toBe('string')
     const read = await readNewestManifest(writer.ctx, files(writer))
@@ -97,7 +97,7 @@ describe('readNewestManifest and readManifests', () => {
     const { cloud, writer, reader } = await poolWithEntries(1)
     const good = await snapshotOf(writer, { [ONE]: 1 })
     const bad = await snapshotOf(writer, { [ONE]: 5 })
-    const badPath = writer.core.layout.snapshot(bad.epoch, bad.name)
+    const badPath = writer.core.layout.manifest(bad.epoch, bad.name)
     await cloud.connect().put(badPath, new TextEncoder().encode('{ not json'), 'overwrite')
     await reader.ctx.view.refresh()
     expect((await readNewestManifest(reader.ctx, files(reader)))?.name).toBe(good.name)
