@@ -15,10 +15,13 @@ import type { ScenarioResult } from '../types.ts'
 /**
  * The budget of core alone (engine + IdbLocalStore), min+gzip. It was 43 KiB (41.9 KiB
  * measured) before the engine gained store claims, `attach()` with its doc lifecycle,
- * the backups API, status reasons with replaceable words and the pure round planning,
- * which took it to 46.7 KiB; the budget keeps about 1 KiB of headroom above that.
+ * the backups API, status reasons with replaceable words and the pure round planning
+ * (46.7 KiB), then 48 KiB; folder reads for a device that catches up (bulk-download.ts,
+ * 0.9 KiB minified) and the read-ahead on a wake took it to 48.1 KiB. Loading the folder
+ * reads on demand was tried and made the up-front chunk larger (the chunk's loader costs
+ * more than the module). The budget keeps about 1.9 KiB of headroom above that.
  */
-export const CORE_BUDGET_BYTES = 48 * 1024
+export const CORE_BUDGET_BYTES = 50 * 1024
 
 /** The bundles measured, as the source of their entry module. */
 export const BUNDLES = {
