@@ -135,7 +135,7 @@ export function bundleSizeResult(f: Record<keyof typeof BUNDLES, BundleFigures>)
       .join(', ')
   return {
     id: 'bundle-size',
-    title: '8. Bundle size in a browser app',
+    title: '11. Bundle size in a browser app',
     about:
       'esbuild bundles for the browser (minified ES modules with code splitting, gzip -9) an app importing ' +
       '`SyncEngine`, `IdbLocalStore` and `createDropboxBlobStore`, and core alone (`SyncEngine` + `IdbLocalStore`); ' +
