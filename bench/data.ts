@@ -233,3 +233,29 @@ function sentence(gen: prng.PRNG, length: number): string {
   const text = words.join(' ')
   return `${text[0]!.toUpperCase()}${text.slice(1)}.`
 }
+
+/** Entries written per engine flush by {@link writeThrough}. */
+export const WRITE_BATCH = 500
+
+/**
+ * Writes the entries through an engine as an app does: each entry's state
+ * applied to its open document, flushed every {@link WRITE_BATCH} entries
+ * while the documents are open (so their summaries are stored too).
+ */
+export async function writeThrough(
+  engine: { doc(id: string): Promise<Y.Doc>; flush(): Promise<void> },
+  entries: readonly DiaryEntry[],
+  onBatch: () => void = () => {},
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += WRITE_BATCH) {
+    const docs: Y.Doc[] = []
+    for (const entry of entries.slice(i, i + WRITE_BATCH)) {
+      const doc = await engine.doc(entry.id)
+      Y.applyUpdate(doc, entry.state)
+      docs.push(doc)
+    }
+    await engine.flush()
+    for (const doc of docs) doc.destroy()
+    onBatch()
+  }
+}

@@ -8,8 +8,7 @@ import { join } from 'node:path'
 import { IdbLocalStore, type LocalStore, MemoryCloud, MemoryLocalStore, SyncEngine } from '@y-dropbox/core'
 import { FsLocalStore } from '@y-dropbox/core/node'
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
-import * as Y from 'yjs'
-import { type Diary, summarizeEntry } from './data.ts'
+import { type Diary, summarizeEntry, WRITE_BATCH, writeThrough } from './data.ts'
 import { folderBytes } from './measure.ts'
 import type { BenchContext } from './types.ts'
 
@@ -28,9 +27,6 @@ export interface LocalDevice {
   keys: number
 }
 
-/** Entries opened and written per flush while seeding. */
-const SEED_BATCH = 500
-
 /** Writes the diary into a device and copies its store to the file system and (unless `idb` is false) to IndexedDB. */
 export async function buildLocalDevice(
   ctx: BenchContext,
@@ -48,20 +44,9 @@ export async function buildLocalDevice(
     summarize: summarizeEntry,
     onError: () => {},
   })
-  ctx.progress.phase('Writing a local device', Math.ceil(diary.entries.length / SEED_BATCH) + 2)
+  ctx.progress.phase('Writing a local device', Math.ceil(diary.entries.length / WRITE_BATCH) + 2)
   await engine.activate()
-  for (let i = 0; i < diary.entries.length; i += SEED_BATCH) {
-    const docs: Y.Doc[] = []
-    for (const entry of diary.entries.slice(i, i + SEED_BATCH)) {
-      const doc = await engine.doc(entry.id)
-      Y.applyUpdate(doc, entry.state)
-      docs.push(doc)
-    }
-    // Flushed while the documents are open, so their summaries are stored too.
-    await engine.flush()
-    for (const doc of docs) doc.destroy()
-    ctx.progress.tick()
-  }
+  await writeThrough(engine, diary.entries, () => ctx.progress.tick())
   await engine.syncNow()
   await engine.close()
   const keys = await memory.keys('')

@@ -9,13 +9,19 @@ import { IdbLocalStore, MemoryCloud, SyncEngine } from '@y-dropbox/core'
 import { createDropboxBlobStore } from '@y-dropbox/dropbox-provider'
 import { IndexeddbPersistence, storeState } from 'y-indexeddb'
 import * as Y from 'yjs'
-import { type EntryEdit, entryFingerprint, generateDiary, readEntry, summarizeEntry } from '../data.ts'
+import {
+  type EntryEdit,
+  entryFingerprint,
+  generateDiary,
+  readEntry,
+  summarizeEntry,
+  writeThrough,
+} from '../data.ts'
 
 /** Databases the page uses. */
 const OURS = 'bench-ours'
 const ONE_DOC = 'yidb-diary'
 const ROOT = '/bench-local'
-const SEED_BATCH = 500
 
 /** What seeding did, per store. */
 export interface SeedFigures {
@@ -74,16 +80,7 @@ async function seed(o: { entries: number; editsPerEntry: number; seed: number; b
   const local = await IdbLocalStore.open({ dbName: OURS })
   const engine = await engineOn(local)
   await engine.activate()
-  for (let i = 0; i < diary.entries.length; i += SEED_BATCH) {
-    const docs: Y.Doc[] = []
-    for (const entry of diary.entries.slice(i, i + SEED_BATCH)) {
-      const doc = await engine.doc(entry.id)
-      Y.applyUpdate(doc, entry.state)
-      docs.push(doc)
-    }
-    await engine.flush()
-    for (const doc of docs) doc.destroy()
-  }
+  await writeThrough(engine, diary.entries)
   await engine.syncNow()
   await engine.close()
   await local.close()
