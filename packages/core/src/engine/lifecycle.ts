@@ -16,6 +16,7 @@ import { keys } from './local-state.ts'
 import { type CurrentPool, checkPool, readPool } from './pool-check.ts'
 import { markAllPending } from './push.ts'
 import { applySnapshot, readAllDocsLocked, readNewestManifest, writeSnapshot } from './snapshot.ts'
+import { serviceName } from './words.ts'
 
 /** What `activatePool` did, and the pool record it verified (the first round need not read it again). */
 export interface Activation {
@@ -224,7 +225,7 @@ export async function deletePool(ctx: SyncContext): Promise<void> {
   const { entries } = await remote.list(core.layout.root)
   if (entries.length > 0) {
     throw new YDropboxError(
-      `${entries.length} sync files could not be deleted from ${remote.serviceName ?? 'cloud storage'}; try again`,
+      `${entries.length} sync files could not be deleted from ${serviceName(remote)}; try again`,
     )
   }
   ctx.view.reset()

@@ -20,7 +20,7 @@ import { Rounds } from './round.ts'
 import type { StatusReason, SyncStatus } from './status.ts'
 import { StatusReporter } from './status-reporter.ts'
 import { SyncLoop } from './sync-loop.ts'
-import { mergeWords } from './words.ts'
+import { mergeWords, serviceName } from './words.ts'
 
 /** Keeps a collection of Yjs documents in sync through a shared file store. */
 export class SyncEngine extends DocCollection {
@@ -38,7 +38,7 @@ export class SyncEngine extends DocCollection {
     this.#status = new StatusReporter({
       events: core.events,
       words: mergeWords(options.words),
-      service: options.remote.serviceName ?? 'cloud storage',
+      service: serviceName(options.remote),
       pending: () => core.pendingCount,
       state: () => core.state,
     })

@@ -6,7 +6,13 @@
  * passes `words` to `SyncEngine.open` to replace any of them (its own tone,
  * its language, its button labels).
  */
+import type { BlobStore } from '../blob-store.ts'
 import type { Chore, ProgressStep, StatusNote, StatusReason, SyncStatus } from './status.ts'
+
+/** The storage as users know it: the store's `serviceName`, or "cloud storage". */
+export function serviceName(remote: BlobStore): string {
+  return remote.serviceName ?? 'cloud storage'
+}
 
 /** What a sentence is made from: the status without its message, and the storage's name. */
 export type StatusFacts = Omit<SyncStatus, 'message'> & {
