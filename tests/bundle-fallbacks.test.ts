@@ -8,6 +8,7 @@
 import { gzipSync } from 'node:zlib'
 import { build, type Metafile } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { upFront } from '../bench/scenarios/bundle-size.ts'
 
 const FALLBACKS = /node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?(fflate|@noble\/hashes)\//
 
@@ -34,16 +35,7 @@ describe('the browser bundle', () => {
     const gzip = new Map(
       result.outputFiles.map((f) => [f.path.replace(/.*\/out\//, 'out/'), gzipSync(f.contents).length]),
     )
-    const entry = Object.entries(metafile.outputs).find(([, o]) => o.entryPoint !== undefined)!
-    // Everything the entry loads before it runs: itself and its static imports, transitively.
-    const eager = new Set<string>()
-    const visit = (path: string) => {
-      if (eager.has(path)) return
-      eager.add(path)
-      for (const imported of metafile.outputs[path]!.imports)
-        if (imported.kind === 'import-statement') visit(imported.path)
-    }
-    visit(entry[0])
+    const eager = upFront(metafile)
     const eagerInputs = [...eager].flatMap((path) => Object.keys(metafile.outputs[path]!.inputs))
     expect(eagerInputs.some((input) => input.includes('src/engine/sync-engine.ts'))).toBe(true)
     expect(eagerInputs.filter((input) => FALLBACKS.test(input))).toEqual([])

@@ -68,17 +68,7 @@ export async function measureBundle(lines: readonly string[]): Promise<BundleFig
   })
   const metafile = result.metafile
   const bytes = new Map(result.outputFiles.map((f) => [relative(process.cwd(), f.path), f.contents]))
-  const entry = Object.keys(metafile.outputs).find(
-    (path) => metafile.outputs[path]!.entryPoint !== undefined,
-  )!
-  const eager = new Set<string>()
-  const visit = (path: string) => {
-    if (eager.has(path)) return
-    eager.add(path)
-    for (const imported of metafile.outputs[path]!.imports)
-      if (imported.kind === 'import-statement') visit(imported.path)
-  }
-  visit(entry)
+  const eager = upFront(metafile)
   const gzip = (paths: string[]) =>
     paths.reduce((sum, path) => sum + gzipSync(bytes.get(path)!, { level: 9 }).length, 0)
   const lazy = Object.keys(metafile.outputs).filter((path) => !eager.has(path) && !path.endsWith('.map'))
@@ -88,6 +78,22 @@ export async function measureBundle(lines: readonly string[]): Promise<BundleFig
     lazyGzip: gzip(lazy),
     byPackage: byPackage(metafile, eager),
   }
+}
+
+/**
+ * The output files a code-split bundle loads before its entry runs: the
+ * entry and its static imports, transitively (not what `import()` reaches).
+ */
+export function upFront(metafile: Metafile): Set<string> {
+  const eager = new Set<string>()
+  const visit = (path: string) => {
+    if (eager.has(path)) return
+    eager.add(path)
+    for (const imported of metafile.outputs[path]!.imports)
+      if (imported.kind === 'import-statement') visit(imported.path)
+  }
+  visit(Object.keys(metafile.outputs).find((path) => metafile.outputs[path]!.entryPoint !== undefined)!)
+  return eager
 }
 
 /** Measures the three bundles. */
