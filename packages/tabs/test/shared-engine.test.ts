@@ -1,4 +1,4 @@
-import { MemoryCloud, MemoryLocalStore, PassphraseError, StoreInUseError, SyncEngine } from '@y-dropbox/core'
+import { MemoryCloud, PassphraseError, StoreInUseError } from '@y-dropbox/core'
 import * as encoding from 'lib0/encoding'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as sync from 'y-protocols/sync'
@@ -95,13 +95,7 @@ describe('tabs of one profile sharing one engine', () => {
     const engineDoc = await p.engines[1]!.doc('e1')
     await until(() => text(engineDoc) === 'before and between', 'edit in the new engine')
     await b.call('syncNow')
-    const laptop = await SyncEngine.open({
-      remote: p.cloud.connect(),
-      local: new MemoryLocalStore(),
-      root: '/diary',
-      autoSync: false,
-    })
-    await laptop.activate()
+    const laptop = await p.otherDevice()
     expect(text(await laptop.doc('e1'))).toBe('before and between')
     // One device in the pool, however many engines its tabs opened in turn.
     expect((await laptop.devices()).length).toBe(2)
@@ -155,13 +149,7 @@ describe('tabs of one profile sharing one engine', () => {
     await elected(a)
     const b = p.tab('b')
     await b.call('activate')
-    const laptop = await SyncEngine.open({
-      remote: p.cloud.connect(),
-      local: new MemoryLocalStore(),
-      root: '/diary',
-      autoSync: false,
-    })
-    await laptop.activate()
+    const laptop = await p.otherDevice()
     ;(await laptop.doc('e1')).getText('notes').insert(0, 'from the master')
     await laptop.syncNow()
     await laptop.uploadMaster()

@@ -41,7 +41,18 @@ export function profile(cloud = new MemoryCloud()) {
     opened.push(shared)
     return shared
   }
-  return { name, cloud, locks, disk, engines, openEngine, tab }
+  /** Another device of the pool (its own LocalStore, no tabs), activated. */
+  async function otherDevice(): Promise<SyncEngine> {
+    const engine = await SyncEngine.open({
+      remote: cloud.connect(),
+      local: new MemoryLocalStore(),
+      root: '/diary',
+      autoSync: false,
+    })
+    await engine.activate()
+    return engine
+  }
+  return { name, cloud, locks, disk, engines, openEngine, tab, otherDevice }
 }
 
 /** Resolves when `tab` leads. */
