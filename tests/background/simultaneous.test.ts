@@ -8,8 +8,8 @@
  */
 import { MemoryLocalStore, SyncEngine } from '@y-dropbox/core'
 import { type Emulator, startEmulator } from '@y-dropbox/dropbox-emulator'
-import { createDropboxBlobStore } from '@y-dropbox/dropbox-provider'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { linkToEmulator } from '../emulator-link.ts'
 
 const APP_KEY = 'background-app'
 /** How long a change may take to arrive on a loaded machine; it takes about a second. */
@@ -32,16 +32,7 @@ afterEach(async () => {
 })
 
 async function device(tag: string): Promise<SyncEngine> {
-  const { accessToken, refreshToken } = emulator.issueTokens({ clientId: APP_KEY })
-  const remote = await createDropboxBlobStore({
-    appKey: APP_KEY,
-    accessToken,
-    refreshToken,
-    emulatorUrl: emulator.url,
-    clientTag: tag,
-    baseDelayMs: 5,
-    longpollTimeoutS: 30,
-  })
+  const { remote } = await linkToEmulator(emulator, APP_KEY, tag)
   const engine = await SyncEngine.open({
     remote,
     local: new MemoryLocalStore(),

@@ -13,8 +13,9 @@ import {
   type SyncStatus,
 } from '@y-dropbox/core'
 import { type Emulator, startEmulator } from '@y-dropbox/dropbox-emulator'
-import { createDropboxBlobStore, type DropboxBlobStore } from '@y-dropbox/dropbox-provider'
+import type { DropboxBlobStore } from '@y-dropbox/dropbox-provider'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { linkToEmulator } from '../emulator-link.ts'
 
 const APP_KEY = 'conditions-app'
 const ROOT = '/diary'
@@ -37,19 +38,8 @@ afterEach(async () => {
 })
 
 /** A store with fresh tokens for device `tag`; the refresh token is returned for revoking. */
-async function link(tag: string): Promise<{ remote: DropboxBlobStore; refreshToken: string }> {
-  const { accessToken, refreshToken } = emulator.issueTokens({ clientId: APP_KEY })
-  const remote = await createDropboxBlobStore({
-    appKey: APP_KEY,
-    accessToken,
-    refreshToken,
-    emulatorUrl: emulator.url,
-    clientTag: tag,
-    maxRetryTimeMs: 300,
-    baseDelayMs: 5,
-    longpollTimeoutS: 30,
-  })
-  return { remote, refreshToken }
+function link(tag: string): Promise<{ remote: DropboxBlobStore; refreshToken: string }> {
+  return linkToEmulator(emulator, APP_KEY, tag, { maxRetryTimeMs: 300 })
 }
 
 /** Revokes a link as Dropbox's "disconnect app" does: every token of it stops working. */
