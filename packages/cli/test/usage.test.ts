@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Emulator, startEmulator } from '@y-dropbox/dropbox-emulator'
+import { approveLink, type Emulator, startEmulator } from '@y-dropbox/dropbox-emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { APP_KEY, COMMAND, cli } from './helpers.ts'
 
@@ -96,27 +96,9 @@ describe('the y-dropbox binary', () => {
     expect(status).toEqual({ code: 2, out: expect.stringMatching(/there is no sync pool at \/diary/) })
   })
 
-  /** Plays the user on the emulator's approve page: loads it and presses Allow, following the redirect. */
+  /** Plays the user on the emulator's approve page: presses Allow and follows the redirect back to the command. */
   async function approve(authorizeUrl: string): Promise<void> {
-    const html = await (await fetch(authorizeUrl)).text()
-    const form = new URLSearchParams()
-    for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
-      form.set(
-        name!,
-        value!
-          .replace(/&amp;/g, '&')
-          .replace(/&quot;/g, '"')
-          .replace(/&lt;/g, '<')
-          .replace(/&gt;/g, '>'),
-      )
-    }
-    form.set('decision', 'allow')
-    const answer = await fetch(new URL('/oauth2/authorize', emulator.url), {
-      method: 'POST',
-      body: form,
-      redirect: 'manual',
-    })
-    const back = await fetch(answer.headers.get('location')!)
+    const back = await fetch(await approveLink(authorizeUrl))
     expect(back.status).toBe(200)
   }
 })

@@ -8,6 +8,7 @@
  *
  * @module @y-dropbox/dropbox-emulator
  */
+export { approveLink } from './approve.ts'
 export { CONTENT_HASH_BLOCK_SIZE, dropboxContentHash } from './content-hash.ts'
 export type { ActiveFaultRule, FaultController, FaultKind, FaultRule } from './faults.ts'
 export { FAULT_KINDS } from './faults.ts'

@@ -6,7 +6,8 @@
  */
 import { Dropbox, DropboxAuth } from 'dropbox'
 import { describe, expect, it } from 'vitest'
-import { type Emulator, emulatorFetch, rewriteDropboxUrl } from '../src/index.ts'
+import { unescapeHtml } from '../src/html.ts'
+import { approveLink, type Emulator, emulatorFetch, rewriteDropboxUrl } from '../src/index.ts'
 import { connected, dropboxError, emulator, post } from './helpers.ts'
 
 const REDIRECT = 'http://localhost:5173/callback'
@@ -44,10 +45,6 @@ async function approve(em: Emulator, auth: DropboxAuth, decision: 'allow' | 'den
   })
   expect(res.status).toBe(302)
   return new URL(res.headers.get('location') ?? '')
-}
-
-function unescapeHtml(s: string): string {
-  return s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
 }
 
 function newAuth(em: Emulator, clientId = 'app-key'): DropboxAuth {
@@ -90,6 +87,35 @@ describe('OAuth code flow with PKCE', () => {
     expect(back.searchParams.get('error')).toBe('access_denied')
     expect(back.searchParams.get('state')).toBe('s1')
     expect(back.searchParams.has('code')).toBe(false)
+  })
+
+  it('approveLink plays the user on the approve page for a test: Allow gives a code, Cancel an error', async () => {
+    const em = await emulator()
+    const auth = newAuth(em)
+    const url = (await auth.getAuthenticationUrl(
+      REDIRECT,
+      's2',
+      'code',
+      'offline',
+      SCOPES,
+      'none',
+      true,
+    )) as string
+    const allowed = new URL(await approveLink(rewriteDropboxUrl(url, em.url)))
+    expect(allowed.origin + allowed.pathname).toBe(REDIRECT)
+    expect(allowed.searchParams.get('state')).toBe('s2')
+    const { result } = (await auth.getAccessTokenFromCode(
+      REDIRECT,
+      allowed.searchParams.get('code') ?? '',
+    )) as {
+      result: { access_token: string }
+    }
+    expect(result.access_token).toMatch(URL_SAFE)
+    const denied = new URL(await approveLink(rewriteDropboxUrl(url, em.url), 'deny'))
+    expect(denied.searchParams.get('error')).toBe('access_denied')
+    await expect(approveLink(`${em.url}/oauth2/authorize?client_id=app-key`)).rejects.toThrow(
+      /is not the emulator's approve page \(HTTP 400\)/,
+    )
   })
 
   it('a wrong code verifier is 400 invalid_grant; a code works only once', async () => {

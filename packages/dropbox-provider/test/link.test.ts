@@ -1,5 +1,5 @@
 import { AuthError } from '@y-dropbox/core'
-import type { Emulator } from '@y-dropbox/dropbox-emulator'
+import { approveLink, type Emulator } from '@y-dropbox/dropbox-emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   beginBrowserLink,
@@ -32,33 +32,6 @@ function memoryStorage(): LinkStorage & { items: Map<string, string> } {
   }
 }
 
-/** Plays the user on the emulator's approve page: loads it, presses Allow (or Cancel), returns the redirect. */
-async function approve(authorizeUrl: string, decision: 'allow' | 'deny' = 'allow'): Promise<string> {
-  const page = await fetch(authorizeUrl)
-  expect(page.status).toBe(200)
-  const html = await page.text()
-  expect(html).toContain('id="allow"')
-  const form = new URLSearchParams()
-  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
-    form.set(
-      name!,
-      value!
-        .replace(/&amp;/g, '&')
-        .replace(/&quot;/g, '"')
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>'),
-    )
-  }
-  form.set('decision', decision)
-  const answer = await fetch(new URL('/oauth2/authorize', emulator.url), {
-    method: 'POST',
-    body: form,
-    redirect: 'manual',
-  })
-  expect(answer.status).toBe(302)
-  return answer.headers.get('location')!
-}
-
 describe('browser PKCE link', () => {
   it('links against the emulator approve page and gives working tokens', async () => {
     const storage = memoryStorage()
@@ -76,7 +49,7 @@ describe('browser PKCE link', () => {
     expect(params.get('scope')).toBe('files.metadata.read files.content.read files.content.write')
     expect(storage.items.has(pendingLinkKey(APP_KEY))).toBe(true)
 
-    const back = await approve(url)
+    const back = await approveLink(url)
     expect(back.startsWith(REDIRECT)).toBe(true)
     const tokenStore = new MemoryTokenStore()
     const tokens = await completeBrowserLink({
@@ -103,7 +76,7 @@ describe('browser PKCE link', () => {
       storage,
       emulatorUrl: emulator.url,
     })
-    const back = new URL(await approve(url))
+    const back = new URL(await approveLink(url))
     back.searchParams.set('state', 'forged')
     const error = await completeBrowserLink({
       url: back.href,
@@ -115,7 +88,12 @@ describe('browser PKCE link', () => {
     expect((error as Error).message).toMatch(/state mismatch/)
     // The pending link is used up: the genuine redirect cannot be replayed after a failure.
     await expect(
-      completeBrowserLink({ url: await approve(url), appKey: APP_KEY, storage, emulatorUrl: emulator.url }),
+      completeBrowserLink({
+        url: await approveLink(url),
+        appKey: APP_KEY,
+        storage,
+        emulatorUrl: emulator.url,
+      }),
     ).rejects.toThrow(/state mismatch/)
   })
 
@@ -127,7 +105,7 @@ describe('browser PKCE link', () => {
       storage,
       emulatorUrl: emulator.url,
     })
-    const back = await approve(url, 'deny')
+    const back = await approveLink(url, 'deny')
     await expect(
       completeBrowserLink({ url: back, appKey: APP_KEY, storage, emulatorUrl: emulator.url }),
     ).rejects.toThrow(/cancelled \(access was denied\)/)
@@ -141,7 +119,7 @@ describe('browser PKCE link', () => {
       storage,
       emulatorUrl: emulator.url,
     })
-    const back = new URL(await approve(url))
+    const back = new URL(await approveLink(url))
     back.searchParams.set('code', 'not-a-code')
     const error = await completeBrowserLink({
       url: back.href,
@@ -166,7 +144,7 @@ describe('loopback link (Node)', () => {
       tokenStore,
       open: async (url) => {
         opened = url
-        const back = await approve(url)
+        const back = await approveLink(url)
         expect(back).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback\?/)
         const page = await fetch(back)
         expect(page.status).toBe(200)
@@ -187,7 +165,7 @@ describe('loopback link (Node)', () => {
         emulatorUrl: emulator.url,
         open: async (url) => {
           redirectPort = Number(new URL(new URL(url).searchParams.get('redirect_uri')!).port)
-          const page = await fetch(await approve(url, 'deny'))
+          const page = await fetch(await approveLink(url, 'deny'))
           expect(page.status).toBe(400)
         },
       }),

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { ApiError } from '../api-error.ts'
+import { escapeHtml } from '../html.ts'
 import type { EmulatorState, Reply, RouteContext } from '../state.ts'
 import { DEFAULT_ACCOUNT_ID, DEFAULT_SCOPE } from '../tokens.ts'
 
@@ -208,8 +209,4 @@ function redirectTo(uri: string, params: Record<string, string | undefined>): Re
   const url = new URL(uri)
   for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v)
   return { status: 302, body: '', headers: { Location: url.href } }
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
