@@ -25,7 +25,7 @@ export type RemoteEntry = BlobEntry & { source: string }
 /** Local documents and durable state of one engine. */
 export class EngineCore {
   readonly lock = new Mutex()
-  readonly index = new DocIndex()
+  readonly index: DocIndex
   readonly layout: PoolLayout
   readonly events: SafeObservable<SyncEngineEvents>
   /** Documents with changes not yet sealed into a batch (keys `p/...`). */
@@ -44,19 +44,27 @@ export class EngineCore {
     readonly options: ResolvedOptions,
     /** This device's sync state and its transitions. */
     readonly device: Device,
+    index: DocIndex,
   ) {
+    this.index = index
     this.layout = new PoolLayout(options.root)
     this.events = new SafeObservable(options.onError)
   }
 
   /** Loads (or creates) the device state, the index and the pending list. */
   static async load(store: LocalStore, options: ResolvedOptions): Promise<EngineCore> {
-    const core = new EngineCore(store, options, await Device.load(store, options.deviceName))
-    const bucketKeys = await store.keys(keys.indexPrefix)
-    const buckets = await Promise.all(bucketKeys.map((k) => store.get(k)))
-    for (const bytes of buckets) if (bytes) core.index.loadBucket(bytes)
-    for (const key of await store.keys(keys.pendingPrefix))
-      core.pendingIds.add(key.slice(keys.pendingPrefix.length))
+    // Read together: each read of a browser's IndexedDB is a round trip to another process.
+    const index = new DocIndex()
+    const [device, , pendingKeys] = await Promise.all([
+      Device.load(store, options.deviceName),
+      index.load(store),
+      store.keys(keys.pendingPrefix),
+    ])
+    const core = new EngineCore(store, options, device, index)
+    for (const key of pendingKeys) core.pendingIds.add(key.slice(keys.pendingPrefix.length))
+    // A store of an earlier version: its index in today's layout, and the format that says so, in one write.
+    const upgrade = index.takeWrites()
+    if (upgrade.length > 0 || device.upgraded) await device.save(upgrade)
     return core
   }
 
@@ -203,7 +211,7 @@ export class EngineCore {
       else if (entry.deleted && !before.deleted) event.deleted.push(id)
       else event.changed.push(id)
     }
-    writes.push(...this.index.takeDirty(keys.index))
+    writes.push(...this.index.takeWrites())
     await this.store.write(writes)
     this.events.emit('docs', [event])
     this.onLocalChange()
@@ -256,7 +264,7 @@ export class EngineCore {
       else if (entry?.deleted && !before.deleted) event.deleted.push(id)
       else event.changed.push(id)
     })
-    if (!deferIndex) writes.push(...this.index.takeDirty(keys.index))
+    if (!deferIndex) writes.push(...this.index.takeWrites())
     writes.push(this.device.record())
     await this.store.write(writes)
     return event

@@ -29,7 +29,8 @@ import { encodeJson, keys } from './local-state.ts'
 
 /** Durable state of this device, as stored (JSON under `m/state`). */
 export interface DeviceState {
-  format: 1
+  /** 2 since the index is stored in chunks (doc-index.ts); a device of format 1 is upgraded as it loads. */
+  format: 2
   deviceId: string
   deviceName: string
   /** Sync is switched on for this device. */
@@ -100,18 +101,23 @@ export interface EpochStart {
 /** Owner of {@link DeviceState}. */
 export class Device {
   #state: DeviceState
+  /** The stored state is of an earlier format: the next save writes it in this one. */
+  readonly upgraded: boolean
 
   private constructor(
     private readonly store: LocalStore,
     state: DeviceState,
+    upgraded = false,
   ) {
     this.#state = state
+    this.upgraded = upgraded
   }
 
   /** Loads the state (a new device when there is none); `deviceName` renames it. */
   static async load(store: LocalStore, deviceName?: string): Promise<Device> {
     const raw = await store.get(keys.state)
-    const device = new Device(store, raw ? decodeState(raw) : freshState())
+    const decoded = raw ? decodeState(raw) : undefined
+    const device = new Device(store, decoded?.state ?? freshState(), decoded?.upgraded)
     if (deviceName !== undefined) device.#state.deviceName = deviceName
     if (!raw || deviceName !== undefined) await device.save()
     return device
@@ -310,7 +316,7 @@ export class Device {
 /** A new device, not in any pool. */
 function freshState(): DeviceState {
   return {
-    format: 1,
+    format: 2,
     deviceId: randomId(),
     deviceName: 'This device',
     active: false,
@@ -322,16 +328,34 @@ function freshState(): DeviceState {
 
 const decoder = new TextDecoder()
 
-/** Decodes the device state, refusing anything that is not one. */
-export function decodeState(bytes: Uint8Array): DeviceState {
+/**
+ * Decodes the device state, refusing anything that is not one; `upgraded`
+ * when it was stored in format 1 (it reads the same; what changed is the
+ * index layout, which format 1 engines would misread).
+ */
+export function decodeState(bytes: Uint8Array): { state: DeviceState; upgraded: boolean } {
   let json: Partial<DeviceState>
   try {
     json = JSON.parse(decoder.decode(bytes))
   } catch (error) {
     throw new CorruptBlobError('the local sync state is not valid JSON', keys.state, { cause: error })
   }
-  if (json.format !== 1 || typeof json.deviceId !== 'string' || typeof json.nextSeq !== 'number') {
+  const format = json.format as unknown
+  if (typeof format === 'number' && format > 2) {
+    throw new CorruptBlobError(
+      `the local sync state is of format ${format}, newer than this version of y-dropbox reads (2); update the app`,
+      keys.state,
+    )
+  }
+  if (
+    (format !== 1 && format !== 2) ||
+    typeof json.deviceId !== 'string' ||
+    typeof json.nextSeq !== 'number'
+  ) {
     throw new CorruptBlobError('the local sync state is not recognised', keys.state)
   }
-  return { coverage: {}, quarantine: {}, ...json } as DeviceState
+  return {
+    state: { coverage: {}, quarantine: {}, ...json, format: 2 } as DeviceState,
+    upgraded: format === 1,
+  }
 }

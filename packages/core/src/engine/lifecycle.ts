@@ -189,7 +189,7 @@ export async function downloadMaster(
     const writes: LocalWrite[] = [...taken.writes, ...clearSyncKeys(core)]
     for (const key of await core.store.keys(keys.docPrefix)) writes.push([key, undefined])
     core.index.clear()
-    writes.push(...core.index.takeDirty(keys.index))
+    writes.push(...core.index.takeWrites())
     const sameEpoch = core.state.epoch === pool.epoch
     // Our own uploaded batches stay valid: continue after them, pull them back like anyone's.
     const listed = [...(ctx.view.epoch(pool.epoch).logs.get(core.state.deviceId)?.keys() ?? [])]

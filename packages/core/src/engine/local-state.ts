@@ -7,7 +7,8 @@
  * d/<docId>        merged Yjs update of the document
  * p/<docId>        merged update of changes not yet sealed into a batch
  * o/<seq>          sealed batch waiting for upload (exact bytes to upload)
- * i/<bucket>       index bucket (JSON), see doc-index.ts
+ * k/<chunk>        index chunk: 16 buckets (JSON), see doc-index.ts
+ * i/<bucket>       index bucket changed since its chunk was written (JSON)
  * b/<time>         backup taken before a master download
  * ```
  */
@@ -23,6 +24,8 @@ export const keys = {
   outbox: (seq: number) => `o/${String(seq).padStart(10, '0')}`,
   indexPrefix: 'i/',
   index: (bucket: number) => `i/${bucket.toString(16).padStart(2, '0')}`,
+  indexChunkPrefix: 'k/',
+  indexChunk: (chunk: number) => `k/${chunk.toString(16)}`,
   backupPrefix: 'b/',
   backup: (name: string) => `b/${name}`,
 } as const

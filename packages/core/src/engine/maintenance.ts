@@ -202,7 +202,7 @@ export async function refreshSummaries(ctx: SyncContext, limit = 64): Promise<nu
         doc.destroy()
       }
     }
-    await core.store.write(core.index.takeDirty(keys.index))
+    await core.store.write(core.index.takeWrites())
   })
   return stale.length
 }

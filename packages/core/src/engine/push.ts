@@ -72,7 +72,7 @@ export async function packPending(ctx: SyncContext): Promise<number> {
     }
     if (entries.length > 0) await sealBatch()
     core.pendingIds.clear()
-    writes.push(...core.index.takeDirty(keys.index))
+    writes.push(...core.index.takeWrites())
     await core.saveState(writes)
     return sealed
   })
@@ -206,7 +206,7 @@ export async function markAllPending(ctx: SyncContext): Promise<void> {
       const entry = core.index.get(id)
       if (entry?.summary !== undefined) core.index.set(id, { ...entry, summaryDirty: true })
     }
-    writes.push(...core.index.takeDirty(keys.index))
+    writes.push(...core.index.takeWrites())
     await core.saveState(writes)
   })
 }

@@ -232,7 +232,7 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
   })
   await core.lock.run(async () => {
     core.device.coverSnapshot(manifest.coverage)
-    await core.saveState(core.index.takeDirty(keys.index))
+    await core.saveState(core.index.takeWrites())
   })
   ctx.progress()
 }

@@ -14,6 +14,8 @@ describe('LocalStore keys', () => {
     expect(keys.outbox(42)).toBe('o/0000000042')
     expect(keys.index(0)).toBe('i/00')
     expect(keys.index(171)).toBe('i/ab')
+    expect(keys.indexChunk(0)).toBe('k/0')
+    expect(keys.indexChunk(15)).toBe('k/f')
     expect(keys.backup('2026-01-02T03-04-05-006Z')).toBe('b/2026-01-02T03-04-05-006Z')
   })
 
@@ -22,12 +24,14 @@ describe('LocalStore keys', () => {
     expect(keys.pending('x').startsWith(keys.pendingPrefix)).toBe(true)
     expect(keys.outbox(1).startsWith(keys.outboxPrefix)).toBe(true)
     expect(keys.index(1).startsWith(keys.indexPrefix)).toBe(true)
+    expect(keys.indexChunk(1).startsWith(keys.indexChunkPrefix)).toBe(true)
     expect(keys.backup('n').startsWith(keys.backupPrefix)).toBe(true)
     const prefixes = [
       keys.docPrefix,
       keys.pendingPrefix,
       keys.outboxPrefix,
       keys.indexPrefix,
+      keys.indexChunkPrefix,
       keys.backupPrefix,
     ]
     expect(new Set(prefixes).size).toBe(prefixes.length)

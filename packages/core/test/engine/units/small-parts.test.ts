@@ -1,4 +1,4 @@
-/** The engine's small parts: the lock, typed events, options, the index, live docs. */
+/** The engine's small parts: the lock, typed events, options, the index's merge rule, live docs. */
 
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -78,19 +78,6 @@ describe('DocIndex', () => {
       false,
     )
     expect(merged).toMatchObject({ deleted: true, updatedAt: 9, summary: 'theirs', summaryStale: true })
-  })
-  it('saves only the buckets that changed, and loads them back', () => {
-    const index = new DocIndex()
-    index.set('a', { updatedAt: 1, deleted: false })
-    const writes = index.takeDirty((b) => `i/${b}`)
-    expect(writes).toHaveLength(1)
-    expect(index.takeDirty((b) => `i/${b}`)).toEqual([])
-    const loaded = new DocIndex()
-    loaded.loadBucket(writes[0]![1]!)
-    expect(loaded.get('a')).toEqual({ updatedAt: 1, deleted: false })
-    loaded.clear()
-    expect(loaded.size).toBe(0)
-    expect(loaded.takeDirty((b) => `i/${b}`)).toEqual([[writes[0]![0], undefined]])
   })
 })
 

@@ -1,0 +1,191 @@
+/**
+ * doc-index.ts: how the index is stored. Chunks of 16 buckets with changed
+ * buckets on their own, folded back at FOLD_AT; what a store holds must load
+ * as the index that wrote it, whatever writes failed on the way; a store of
+ * the earlier layout (256 buckets) loads and is rewritten once.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type * as Y from 'yjs'
+import { bucketOf, DocIndex, FOLD_AT, type IndexEntry } from '../../../src/engine/doc-index.ts'
+import { keys } from '../../../src/engine/local-state.ts'
+import { SyncEngine } from '../../../src/engine/sync-engine.ts'
+import type { LocalWrite } from '../../../src/local-store.ts'
+import { MemoryBlobStore } from '../../../src/stores/memory-blob-store.ts'
+import { MemoryLocalStore } from '../../../src/stores/memory-local-store.ts'
+
+const entry = (updatedAt: number): IndexEntry => ({ updatedAt, deleted: false })
+
+/** Ids whose buckets are `count` different buckets of chunk 0 (buckets 0–15). */
+function idsInChunkZero(count: number): string[] {
+  const byBucket = new Map<number, string>()
+  for (let i = 0; byBucket.size < count; i++) {
+    const id = `doc-${i}`
+    const b = bucketOf(id)
+    if (b < 16 && !byBucket.has(b)) byBucket.set(b, id)
+  }
+  return [...byBucket.values()]
+}
+
+async function saved(index: DocIndex, store = new MemoryLocalStore()): Promise<MemoryLocalStore> {
+  await store.write(index.takeWrites())
+  return store
+}
+
+async function loaded(store: MemoryLocalStore): Promise<DocIndex> {
+  const index = new DocIndex()
+  await index.load(store)
+  return index
+}
+
+const contents = (index: DocIndex) =>
+  Object.fromEntries([...index.entries()].sort(([a], [b]) => a.localeCompare(b)))
+const written = (writes: LocalWrite[]) =>
+  writes.filter(([, value]) => value !== undefined).map(([key]) => key)
+
+describe('DocIndex storage', () => {
+  it('writes a change as its bucket alone, and a chunk with its buckets deleted once FOLD_AT buckets of it are apart', async () => {
+    const index = new DocIndex()
+    const ids = idsInChunkZero(FOLD_AT)
+    index.set(ids[0]!, entry(1))
+    const first = index.takeWrites()
+    expect(written(first)).toEqual([keys.index(bucketOf(ids[0]!))])
+    expect(index.takeWrites()).toEqual([])
+    for (const id of ids.slice(1, -1)) index.set(id, entry(2))
+    expect(written(index.takeWrites())).toHaveLength(FOLD_AT - 2)
+    index.set(ids.at(-1)!, entry(3))
+    const fold = index.takeWrites()
+    expect(written(fold)).toEqual([keys.indexChunk(0)])
+    // Every bucket of the chunk is deleted, those this index wrote and any a failed write left.
+    expect(fold.filter(([, value]) => value === undefined).map(([key]) => key)).toEqual(
+      Array.from({ length: 16 }, (_, b) => keys.index(b)),
+    )
+  })
+
+  it('loads what it saved: a bucket stored apart replaces its part of the chunk', async () => {
+    const index = new DocIndex()
+    const ids = idsInChunkZero(FOLD_AT)
+    for (const id of ids) index.set(id, entry(1))
+    const store = await saved(index)
+    expect(await store.keys(keys.indexPrefix)).toEqual([])
+    index.set(ids[0]!, { updatedAt: 9, deleted: true, summary: { title: 'changed' } })
+    await saved(index, store)
+    expect(await store.keys(keys.indexPrefix)).toEqual([keys.index(bucketOf(ids[0]!))])
+    const back = await loaded(store)
+    expect(contents(back)).toEqual(contents(index))
+    expect(back.size).toBe(ids.length)
+  })
+
+  it('a fold that was lost leaves buckets apart; the next fold deletes them though the index forgot them', async () => {
+    const index = new DocIndex()
+    const ids = idsInChunkZero(2 * FOLD_AT)
+    for (const id of ids.slice(0, FOLD_AT - 1)) index.set(id, entry(1))
+    const store = await saved(index)
+    expect(await store.keys(keys.indexPrefix)).toHaveLength(FOLD_AT - 1)
+    // The fold that would replace them is lost (the store refused the write).
+    index.set(ids[0]!, entry(5))
+    index.set(ids[FOLD_AT - 1]!, entry(1))
+    expect(written(index.takeWrites())).toEqual([keys.indexChunk(0)])
+    // Other buckets of the chunk bring the next fold.
+    for (const id of ids.slice(FOLD_AT, 2 * FOLD_AT)) index.set(id, entry(2))
+    await saved(index, store)
+    expect(await store.keys(keys.indexPrefix)).toEqual([])
+    const back = await loaded(store)
+    expect(back.get(ids[0]!)).toEqual(entry(5))
+    expect(contents(back)).toEqual(contents(index))
+  })
+
+  it('clear() empties every chunk and bucket at the next save', async () => {
+    const index = new DocIndex()
+    for (let i = 0; i < 500; i++) index.set(`doc-${i}`, entry(i))
+    const store = await saved(index)
+    index.set('doc-1', entry(99))
+    await saved(index, store)
+    index.clear()
+    await saved(index, store)
+    expect(store.size).toBe(0)
+    expect((await loaded(store)).size).toBe(0)
+  })
+
+  it('loads what it saved after any sequence of changes, saves and clears', async () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), doc: fc.nat(300), at: fc.nat(1000) }),
+      fc.record({ kind: fc.constant('save' as const) }),
+      fc.record({ kind: fc.constant('clear' as const) }),
+    )
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 120 }), async (ops) => {
+        const index = new DocIndex()
+        const store = new MemoryLocalStore()
+        for (const o of [...ops, { kind: 'save' as const }]) {
+          if (o.kind === 'set') index.set(`doc-${o.doc}`, entry(o.at))
+          else if (o.kind === 'clear') index.clear()
+          else {
+            await store.write(index.takeWrites())
+            expect(contents(await loaded(store))).toEqual(contents(index))
+            const apart = await store.keys(keys.indexPrefix)
+            for (let c = 0; c < 16; c++) {
+              const inChunk = apart.filter((key) => Math.floor(Number.parseInt(key.slice(2), 16) / 16) === c)
+              expect(inChunk.length).toBeLessThan(FOLD_AT)
+            }
+          }
+        }
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('reads a store of the earlier layout (256 buckets, format 1) and rewrites it in chunks, in one write', async () => {
+    const remote = new MemoryBlobStore()
+    const local = new MemoryLocalStore()
+    const summarize = (doc: Y.Doc) => doc.getText('t').toString()
+    let engine = await SyncEngine.open({ remote, local, root: '/p', autoSync: false, summarize })
+    for (let i = 0; i < 300; i++) {
+      const doc = await engine.doc(`doc-${i}`)
+      doc.getText('t').insert(0, `entry ${i}`)
+    }
+    await engine.flush()
+    const byId = (list: Array<{ id: string }>) => [...list].sort((a, b) => a.id.localeCompare(b.id))
+    const listed = byId(engine.list())
+    await engine.close()
+    // As an earlier version stored it: every bucket under i/, no chunks, state format 1.
+    const writes: LocalWrite[] = []
+    const byBucket = new Map<number, Record<string, IndexEntry>>()
+    for (const [id, e] of (await loaded(local)).entries()) {
+      const b = bucketOf(id)
+      byBucket.set(b, { ...byBucket.get(b), [id]: e })
+    }
+    for (const key of await local.keys(keys.indexChunkPrefix)) writes.push([key, undefined])
+    for (const [b, bucket] of byBucket)
+      writes.push([keys.index(b), new TextEncoder().encode(JSON.stringify(bucket))])
+    const state = JSON.parse(new TextDecoder().decode(await local.get(keys.state)))
+    writes.push([keys.state, new TextEncoder().encode(JSON.stringify({ ...state, format: 1 }))])
+    await local.write(writes)
+    expect(await local.keys(keys.indexPrefix)).toHaveLength(byBucket.size)
+
+    const seen: LocalWrite[][] = []
+    const write = local.write.bind(local)
+    local.write = async (batch) => {
+      seen.push(batch)
+      await write(batch)
+    }
+    engine = await SyncEngine.open({ remote, local, root: '/p', autoSync: false, summarize })
+    expect(byId(engine.list())).toEqual(listed)
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.map(([key]) => key)).toContain(keys.state)
+    expect(await local.keys(keys.indexPrefix)).toEqual([])
+    expect(await local.keys(keys.indexChunkPrefix)).toHaveLength(16)
+    expect(JSON.parse(new TextDecoder().decode(await local.get(keys.state))).format).toBe(2)
+    await engine.close()
+  })
+
+  it('refuses a store written by a newer version, saying to update', async () => {
+    const local = new MemoryLocalStore()
+    await local.write([
+      [keys.state, new TextEncoder().encode(JSON.stringify({ format: 3, deviceId: 'd', nextSeq: 1 }))],
+    ])
+    await expect(
+      SyncEngine.open({ remote: new MemoryBlobStore(), local, root: '/p', autoSync: false }),
+    ).rejects.toThrow(/format 3, newer than this version of y-dropbox reads \(2\); update the app/)
+  })
+})
