@@ -9,6 +9,7 @@ import { cipherFor, fromBase64, type PoolKey, toBase64, unlockEncryption } from 
 import { CorruptBlobError, PassphraseError } from '../errors.ts'
 import { poolAad } from '../format/aad.ts'
 import { openSealed, sealValue } from '../format/sealed.ts'
+import type { LocalStore } from '../local-store.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
 import type { EngineCore } from './core.ts'
@@ -16,8 +17,8 @@ import type { EngineCore } from './core.ts'
 const KEY = 'm/key'
 
 /** Loads the stored pool key, if any. */
-export async function loadKey(core: EngineCore): Promise<PoolKey | undefined> {
-  const bytes = await core.store.get(KEY)
+export async function loadKey(store: LocalStore): Promise<PoolKey | undefined> {
+  const bytes = await store.get(KEY)
   if (!bytes) return undefined
   const json = JSON.parse(new TextDecoder().decode(bytes)) as { salt: string; raw: string }
   return { salt: json.salt, raw: fromBase64(json.raw) }

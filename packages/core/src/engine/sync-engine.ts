@@ -66,10 +66,13 @@ export class SyncEngine extends DocCollection {
     // One engine per store: a second one (another tab) would overwrite this one's unsent changes.
     const claim = await resolved.local.claim?.()
     try {
-      const core = await EngineCore.load(resolved.local, resolved)
+      const [core, key] = await Promise.all([
+        EngineCore.load(resolved.local, resolved),
+        loadKey(resolved.local),
+      ])
       const engine = new SyncEngine(core, resolved)
       engine.#claim = claim
-      setCipher(engine.#ctx, await loadKey(core))
+      setCipher(engine.#ctx, key)
       await loadOutbox(engine.#ctx)
       engine.#status.rest()
       engine.#startLoop()

@@ -15,17 +15,17 @@ const KEY = { salt: 'c2FsdA==', raw: new Uint8Array(32).fill(9) }
 describe('the kept key', () => {
   it('is stored durably, loaded back, and forgotten', async () => {
     const device = await parts()
-    expect(await loadKey(device.core)).toBeUndefined()
+    expect(await loadKey(device.core.store)).toBeUndefined()
     device.core.device.heartbeat(5)
     await useKey(device.ctx, KEY)
     expect(device.ctx.cipher).toBeDefined()
     // The device record was sealed with no key: it is written again.
     expect(device.core.state.lastHeartbeat).toBeUndefined()
     const again = await parts(undefined, { local: device.local.reopen() })
-    expect(await loadKey(again.core)).toEqual(KEY)
+    expect(await loadKey(again.core.store)).toEqual(KEY)
     await useKey(device.ctx, undefined)
     expect(device.ctx.cipher).toBeUndefined()
-    expect(await loadKey(again.core)).toBeUndefined()
+    expect(await loadKey(again.core.store)).toBeUndefined()
   })
 })
 
