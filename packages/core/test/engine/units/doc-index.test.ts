@@ -68,11 +68,20 @@ describe('DocIndex storage', () => {
     for (const id of ids) index.set(id, entry(1))
     const store = await saved(index)
     expect(await store.keys(keys.indexPrefix)).toEqual([])
-    index.set(ids[0]!, { updatedAt: 9, deleted: true, summary: { title: 'changed' } })
+    const full: IndexEntry = {
+      updatedAt: 9,
+      deleted: true,
+      summary: { title: 'changed' },
+      summaryDirty: true,
+      summaryStale: true,
+      summaryBy: 'device-2',
+    }
+    index.set(ids[0]!, full)
     await saved(index, store)
     expect(await store.keys(keys.indexPrefix)).toEqual([keys.index(bucketOf(ids[0]!))])
     const back = await loaded(store)
     expect(contents(back)).toEqual(contents(index))
+    expect(back.get(ids[0]!)).toEqual(full)
     expect(back.size).toBe(ids.length)
   })
 
