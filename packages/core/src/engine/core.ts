@@ -19,8 +19,11 @@ import { Mutex } from './mutex.ts'
 import type { ResolvedOptions } from './options.ts'
 import { isDeletedDoc, META_MAP, REMOTE_ORIGIN } from './origins.ts'
 
-/** A remote entry with where it came from (a device id, or `snapshot`). */
-export type RemoteEntry = BlobEntry & { source: string }
+/** Remote entries from one source (a device id, or `snapshot`): a batch or a shard as decoded. */
+export interface RemoteBatch {
+  source: string
+  entries: readonly BlobEntry[]
+}
 
 /** Local documents and durable state of one engine. */
 export class EngineCore {
@@ -230,22 +233,27 @@ export class EngineCore {
    * snapshot's shards each touch every bucket: writing them once, not per shard).
    */
   async applyRemoteLocked(
-    entries: RemoteEntry[],
+    batches: readonly RemoteBatch[],
     extra: LocalWrite[] = [],
     deferIndex = false,
   ): Promise<DocsEvent> {
-    const byDoc = new Map<string, RemoteEntry[]>()
-    for (const entry of entries) {
-      const list = byDoc.get(entry.docId)
-      if (list) list.push(entry)
-      else byDoc.set(entry.docId, [entry])
+    // Grouped as they are, not copied per entry: a bootstrap brings millions of entries.
+    const byDoc = new Map<string, { entries: BlobEntry[]; sources: Set<string> }>()
+    for (const { source, entries } of batches) {
+      for (const entry of entries) {
+        const doc = byDoc.get(entry.docId)
+        if (doc) {
+          doc.entries.push(entry)
+          doc.sources.add(source)
+        } else byDoc.set(entry.docId, { entries: [entry], sources: new Set([source]) })
+      }
     }
     const writes: LocalWrite[] = [...extra]
     const event: DocsEvent = { added: [], changed: [], deleted: [], origin: 'remote' }
     const ids = [...byDoc.keys()]
     const stored = await Promise.all(ids.map((id) => this.store.get(keys.doc(id))))
     ids.forEach((id, i) => {
-      const list = byDoc.get(id)!
+      const { entries: list, sources } = byDoc.get(id)!
       const updates = list.map((e) => e.update)
       const current = stored[i]
       const all = current ? [current, ...updates] : updates
@@ -255,7 +263,6 @@ export class EngineCore {
       writes.push([keys.doc(id), all.length === 1 ? all[0]! : Y.mergeUpdates(all)])
       const before = this.index.get(id)
       let entry = before
-      const sources = new Set(list.map((e) => e.source))
       const unsent = this.pendingIds.has(id) || this.#queue.has(id)
       entry = this.index.mergeRemote(id, list, sources, unsent)
       const live = this.#live.get(id)

@@ -14,7 +14,7 @@ import { type BlobEntry, decodeBlob } from '../format/blob.ts'
 import type { NamedManifest } from '../remote/records.ts'
 import { fetchInBulk, type Prefetched } from './bulk-download.ts'
 import { mapConcurrent, type SyncContext } from './context.ts'
-import type { RemoteEntry } from './core.ts'
+import type { RemoteBatch } from './core.ts'
 import type { DocsEvent } from './events.ts'
 import { type LogPlan, type PlannedFile, planLogs, snapshotNeeded } from './plan.ts'
 import { takeNewDeviceId } from './push.ts'
@@ -213,15 +213,15 @@ async function applyIsolating(
   quarantine: (file: PlannedFile, error: unknown) => void,
 ): Promise<DocsEvent> {
   try {
-    return await ctx.core.applyRemoteLocked(good.flatMap(withSource))
+    return await ctx.core.applyRemoteLocked(good.map(asBatch))
   } catch (error) {
     if (error instanceof YDropboxError) throw error
   }
-  const sound: RemoteEntry[] = []
+  const sound: RemoteBatch[] = []
   for (const { file, entries } of good) {
     try {
       for (const entry of entries) Y.decodeUpdate(entry.update)
-      sound.push(...withSource({ file, entries }))
+      sound.push(asBatch({ file, entries }))
     } catch (error) {
       quarantine(
         file,
@@ -232,6 +232,6 @@ async function applyIsolating(
   return ctx.core.applyRemoteLocked(sound)
 }
 
-function withSource({ file, entries }: { file: PlannedFile; entries: BlobEntry[] }): RemoteEntry[] {
-  return entries.map((entry) => ({ ...entry, source: file.deviceId }))
+function asBatch({ file, entries }: { file: PlannedFile; entries: BlobEntry[] }): RemoteBatch {
+  return { source: file.deviceId, entries }
 }

@@ -224,8 +224,7 @@ export async function applySnapshot(ctx: SyncContext, manifest: NamedManifest): 
       throw new CorruptBlobError('shard belongs to another epoch', path)
     }
     await core.lock.run(async () => {
-      const entries = content.entries.map((e) => ({ ...e, source: 'snapshot' }))
-      const event = await core.applyRemoteLocked(entries, [], true)
+      const event = await core.applyRemoteLocked([{ source: 'snapshot', entries: content.entries }], [], true)
       core.events.emit('docs', [event])
     })
     ctx.progress('downloading-snapshot', ++done, manifest.shards.length)

@@ -22,4 +22,19 @@ describe('MemoryLocalStore', () => {
     expect(await store.reopen().get('k')).toEqual(bytes('2'))
     await expect(store.get('k')).rejects.toThrow(/closed/)
   })
+
+  it('keeps each value of a large batch whole and apart, whatever callers do with theirs', async () => {
+    const store = new MemoryLocalStore()
+    // Small values share slabs, large ones get their own copy: both must be copies.
+    const values = Array.from({ length: 3000 }, (_, i) => bytes(`value ${i} `.repeat(1 + (i % 7))))
+    values.push(new Uint8Array(10_000).fill(7))
+    await store.write(values.map((v, i) => [`k/${i}`, v]))
+    for (const v of values) v.fill(0)
+    const first = await store.get('k/0')
+    first!.fill(1)
+    expect(await store.get('k/0')).toEqual(bytes('value 0 '))
+    expect(await store.get('k/1')).toEqual(bytes('value 1 '.repeat(2)))
+    expect(await store.get('k/2999')).toEqual(bytes('value 2999 '.repeat(1 + (2999 % 7))))
+    expect(await store.get('k/3000')).toEqual(new Uint8Array(10_000).fill(7))
+  })
 })

@@ -119,8 +119,13 @@ describe('EngineCore.applyRemoteLocked', () => {
     })
     const event = await phone.core.lock.run(() =>
       phone.core.applyRemoteLocked([
-        { docId: 'a', update: remoteUpdate(7), deleted: false, updatedAt: 9, source: 'tablet' },
-        { docId: 'b', update: remoteUpdate(8), deleted: true, updatedAt: 9, source: 'tablet' },
+        {
+          source: 'tablet',
+          entries: [
+            { docId: 'a', update: remoteUpdate(7), deleted: false, updatedAt: 9 },
+            { docId: 'b', update: remoteUpdate(8), deleted: true, updatedAt: 9 },
+          ],
+        },
       ]),
     )
     expect(event).toEqual({ added: ['b'], changed: ['a'], deleted: [], origin: 'remote' })
