@@ -115,11 +115,17 @@ export function parseManifest(bytes: Uint8Array, path: string): ManifestRecord {
         typeof shard.hash === 'string' &&
         /^[0-9a-f]{64}$/.test(shard.hash) &&
         Number.isSafeInteger(shard.size) &&
-        Number.isSafeInteger(shard.docs),
+        (shard.size as number) > 0 &&
+        Number.isSafeInteger(shard.docs) &&
+        (shard.docs as number) > 0,
       'shard entry',
       path,
     )
   }
+  // Every batch holds a document, and a snapshot keeps every document it merged (deleted ones too):
+  // one that covers batches but lists no shard would erase what it claims to hold.
+  const covers = Object.values(json.coverage as Record<string, number>).some((seq) => seq > 0)
+  expect(!covers || (json.shards as unknown[]).length > 0, 'shards (none, for a snapshot of batches)', path)
   expect(typeof json.createdBy === 'string' && isTime(json.createdAt), 'createdBy/createdAt', path)
   return json as ManifestRecord
 }

@@ -166,6 +166,7 @@ describe('tampering with the JSON files of an encrypted pool', () => {
     const json = JSON.parse(new TextDecoder().decode(manifest!.data))
     delete json.sealed
     json.coverage = { [phone.engine.deviceId]: 99 }
+    json.shards = [{ hash: 'a'.repeat(64), size: 10, docs: 1 }]
     const forged = manifest!.meta.path.replace(/\/[^/]+\.json$/, '/999999999999-forged.json')
     await cloud.connect().put(forged, new TextEncoder().encode(JSON.stringify(json)), 'add')
     const tablet = await openDevice(cloud, 'tablet', { passphrase: SECRET })

@@ -160,3 +160,33 @@ describe('applySnapshot', () => {
     expect(reader.core.state.coverage).toEqual({})
   })
 })
+
+describe('parseManifest', () => {
+  const manifest = (over: object) =>
+    new TextEncoder().encode(
+      JSON.stringify({
+        format: 1,
+        epoch: 'epochone',
+        coverage: { [ONE]: 4 },
+        shards: [{ hash: 'a'.repeat(64), size: 10, docs: 2 }],
+        createdBy: ONE,
+        createdAt: 1,
+        ...over,
+      }),
+    )
+
+  it('refuses a manifest that covers batches but lists no shard: it would erase what it claims to hold', () => {
+    expect(parseManifest(manifest({}), 'm').shards).toHaveLength(1)
+    expect(() => parseManifest(manifest({ shards: [] }), 'm')).toThrow(CorruptBlobError)
+    expect(() => parseManifest(manifest({ shards: [] }), 'm')).toThrow(/shards/)
+    // The first snapshot of an empty pool covers nothing and holds nothing.
+    expect(parseManifest(manifest({ coverage: {}, shards: [] }), 'm').shards).toEqual([])
+  })
+
+  it('refuses a shard of no documents or no bytes (writers never list an empty shard)', () => {
+    for (const shard of [{ docs: 0 }, { size: 0 }]) {
+      const bad = manifest({ shards: [{ hash: 'a'.repeat(64), size: 10, docs: 2, ...shard }] })
+      expect(() => parseManifest(bad, 'm')).toThrow(/shard entry/)
+    }
+  })
+})
