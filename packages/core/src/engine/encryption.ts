@@ -12,7 +12,6 @@ import { openSealed, sealValue } from '../format/sealed.ts'
 import type { LocalStore } from '../local-store.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
-import type { EngineCore } from './core.ts'
 
 const KEY = 'm/key'
 
