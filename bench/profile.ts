@@ -136,27 +136,14 @@ async function runChildBootstrap(
 ): Promise<ProfileWindow> {
   const tokens = await ctx.remote.issueTokens()
   const spec = { url: ctx.remote.url, root, tokens }
-  const script = new URL('./profile-bootstrap.ts', import.meta.url).pathname
   const profiling = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []
-  const child = spawn(process.execPath, [...profiling, '--conditions=source', '--import', 'tsx', script], {
-    // Tokens go through the environment of our own child, never onto a command line or a log.
-    env: { ...process.env, BENCH_BOOTSTRAP: JSON.stringify(spec) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString()
-  })
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString()
-  })
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject)
-    child.once('exit', resolve)
-  })
-  if (code !== 0)
-    throw new Error(`the bootstrap in a child process exited with ${code}: ${stderr.slice(-500)}`)
+  // Tokens go through the environment of our own child, never onto a command line or a log.
+  const stdout = await runBenchChild(
+    'profile-bootstrap.ts',
+    'the bootstrap',
+    { BENCH_BOOTSTRAP: JSON.stringify(spec) },
+    profiling,
+  )
   const window = JSON.parse(stdout) as ProfileWindow & { listed: number }
   if (window.listed !== ctx.size)
     throw new Error(`the bootstrap in a child process listed ${window.listed} of ${ctx.size} entries`)
@@ -197,4 +184,35 @@ function areaOf(name: string, url: string): string {
   if (url.includes('packages/dropbox-provider/')) return 'dropbox-provider'
   if (url.includes('/tsx/') || url.includes('/esbuild')) return 'tsx (startup)'
   return 'other'
+}
+
+/**
+ * Runs the bench script `script` (a file beside this one) in a Node process of
+ * its own with `env` added, and resolves with what it printed.
+ */
+export async function runBenchChild(
+  script: string,
+  what: string,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<string> {
+  const path = new URL(`./${script}`, import.meta.url).pathname
+  const child = spawn(process.execPath, [...nodeArgs, '--conditions=source', '--import', 'tsx', path], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString()
+  })
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+  })
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', resolve)
+  })
+  if (code !== 0) throw new Error(`${what} in a child process exited with ${code}: ${stderr.slice(-500)}`)
+  return stdout
 }

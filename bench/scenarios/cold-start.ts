@@ -8,9 +8,11 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { LocalStore } from '@y-dropbox/core'
+import type { ColdStartTask } from '../cold-start-child.ts'
 import { entryFingerprint, readEntry } from '../data.ts'
 import { type LocalDevice, openEngine, openFs, openIdb } from '../local-device.ts'
 import { collectGarbage, compareRow, fig, median, medianTime, now } from '../measure.ts'
+import { runBenchChild } from '../profile.ts'
 import type { BenchContext, Row, ScenarioResult } from '../types.ts'
 
 /** Figures of one store kind (medians). */
@@ -136,4 +138,40 @@ export function coldStartResult(ctx: BenchContext, runs: ColdStartFigures[]): Sc
     notes: [],
     raw: { runs },
   }
+}
+
+/**
+ * The FsLocalStore cold start of `device` in processes of their own
+ * (`cold-start-child.ts`): list ready and one entry open (median of the
+ * runs), then every entry opened (one run).
+ */
+export async function coldStartInChild(
+  ctx: BenchContext,
+  device: LocalDevice,
+): Promise<{ listMs: number; entryMs: number; allMs: number }> {
+  const entries = device.diary.entries
+  const target = entries[Math.floor(entries.length / 2)]!
+  const run = async (every: boolean) => {
+    const task: ColdStartTask = {
+      dir: device.fsDir,
+      root: device.root,
+      entries: entries.length,
+      target: { id: target.id, fingerprint: entryFingerprint(target) },
+      every,
+    }
+    const out = await runBenchChild('cold-start-child.ts', 'the cold start', {
+      BENCH_COLD_START: JSON.stringify(task),
+    })
+    return JSON.parse(out) as { listMs: number; entryMs: number; allMs: number }
+  }
+  const reps = ctx.quick ? 1 : 3
+  ctx.progress.phase('Local cold start in a device process', reps + 1)
+  const once: Array<{ listMs: number; entryMs: number }> = []
+  for (let r = 0; r < reps; r++) {
+    once.push(await run(false))
+    ctx.progress.tick()
+  }
+  const { allMs } = await run(true)
+  ctx.progress.tick()
+  return { listMs: median(once.map((o) => o.listMs)), entryMs: median(once.map((o) => o.entryMs)), allMs }
 }

@@ -103,8 +103,8 @@ export function growthResult(points: GrowthPoint[]): ScenarioResult {
       "edits (fewer than the main run's 20, at every size alike, so 100,000 entries fit the run's time), each " +
       'size on a fresh emulator: the pool written in one sync per edit round, a new device joining on the logs ' +
       '(in a process of its own, as on a real device), compaction, a new device joining after it (the same), ' +
-      'saves, then a device holding the diary reopened from its LocalStore (FsLocalStore on disk; IndexedDB is ' +
-      'measured in a real browser in scenario 9) and its heap. Rows compare the largest size with the one ' +
+      'saves, then a device holding the diary reopened from its LocalStore (FsLocalStore on disk, in a process ' +
+      'of its own; IndexedDB is measured in a real browser in scenario 9) and its heap. Rows compare the largest size with the one ' +
       'before: 10× the entries should cost at most 10×.',
     rows,
     notes: [pointsTable(sorted), ...sorted.flatMap((p) => p.profiles)],
