@@ -14,17 +14,14 @@ const REDIRECT = 'http://localhost:5173/callback'
 const SCOPES = ['files.metadata.read', 'files.content.read', 'files.content.write']
 const URL_SAFE = /^[A-Za-z0-9._~-]+$/
 
+/** The SDK's authorize URL (offline access, PKCE) for `state`, as an app builds it. */
+async function authorizeUrlOf(auth: DropboxAuth, state: string): Promise<string> {
+  return (await auth.getAuthenticationUrl(REDIRECT, state, 'code', 'offline', SCOPES, 'none', true)) as string
+}
+
 /** Opens the approve page of the SDK's authorize URL and submits its form with `decision`. */
 async function approve(em: Emulator, auth: DropboxAuth, decision: 'allow' | 'deny', state = 'xyz-state') {
-  const authorizeUrl = (await auth.getAuthenticationUrl(
-    REDIRECT,
-    state,
-    'code',
-    'offline',
-    SCOPES,
-    'none',
-    true,
-  )) as string
+  const authorizeUrl = await authorizeUrlOf(auth, state)
   expect(authorizeUrl).toMatch(/^https:\/\/(www\.)?dropbox\.com\/oauth2\/authorize\?/)
   const page = await fetch(rewriteDropboxUrl(authorizeUrl, em.url))
   expect(page.status).toBe(200)
@@ -92,15 +89,7 @@ describe('OAuth code flow with PKCE', () => {
   it('approveLink plays the user on the approve page for a test: Allow gives a code, Cancel an error', async () => {
     const em = await emulator()
     const auth = newAuth(em)
-    const url = (await auth.getAuthenticationUrl(
-      REDIRECT,
-      's2',
-      'code',
-      'offline',
-      SCOPES,
-      'none',
-      true,
-    )) as string
+    const url = await authorizeUrlOf(auth, 's2')
     const allowed = new URL(await approveLink(rewriteDropboxUrl(url, em.url)))
     expect(allowed.origin + allowed.pathname).toBe(REDIRECT)
     expect(allowed.searchParams.get('state')).toBe('s2')
@@ -146,20 +135,7 @@ describe('OAuth code flow with PKCE', () => {
 
   it('only the listed app keys are accepted', async () => {
     const em = await emulator({ appKeys: ['good-key'] })
-    const page = await fetch(
-      rewriteDropboxUrl(
-        (await newAuth(em, 'bad-key').getAuthenticationUrl(
-          REDIRECT,
-          's',
-          'code',
-          'offline',
-          SCOPES,
-          'none',
-          true,
-        )) as string,
-        em.url,
-      ),
-    )
+    const page = await fetch(rewriteDropboxUrl(await authorizeUrlOf(newAuth(em, 'bad-key'), 's'), em.url))
     expect(page.status).toBe(400)
     const { refreshToken } = em.issueTokens()
     const bad = new DropboxAuth({ clientId: 'bad-key', refreshToken, fetch: emulatorFetch(em.url) })
