@@ -5,8 +5,8 @@
  *
  * - 16 chunks (`k/<c>`), each listing its 16 buckets in order: what a cold
  *   start mostly reads. In Chromium each IndexedDB read costs about the same
- *   at 8 KB as at 100 KB: 16 reads of a 10,000-entry index took 20–70 ms
- *   where 256 took 100–160 ms;
+ *   at 8 KB as at 100 KB: 16 reads of 73 KB took 19–72 ms where the 256
+ *   buckets of a 10,000-entry index took 86–166 ms;
  * - buckets changed since their chunk was written (`i/<b>`), each replacing
  *   its part of the chunk. A chunk is written again, and its buckets deleted,
  *   once {@link FOLD_AT} of its buckets are stored on their own, so a start
@@ -14,7 +14,8 @@
  *   of a chunk on average.
  *
  * Stores written by earlier versions hold the 256 buckets only: they load as
- * buckets over empty chunks, and the first write folds them.
+ * buckets over empty chunks, and the first `takeWrites()` folds every chunk,
+ * since all its buckets stand apart.
  */
 
 import type { LocalStore, LocalWrite } from '../local-store.ts'
@@ -67,7 +68,7 @@ export class DocIndex {
   #dirty = new Set<number>()
   /** Buckets stored on their own (`i/<b>`), as far as this index knows. */
   #loose = new Set<number>()
-  /** Chunks to write again at the next save even if nothing in them changed (an earlier layout). */
+  /** Chunks to write again at the next save whatever stands apart: all of them after `clear()`. */
   #fold = new Set<number>()
   #size = 0
 
@@ -157,7 +158,6 @@ export class DocIndex {
     })
     this.#size = 0
     for (const bucket of this.#buckets.values()) this.#size += bucket.size
-    for (let c = 0; c < CHUNKS; c++) if (this.#looseIn(c) >= FOLD_AT) this.#fold.add(c)
   }
 
   /**
