@@ -91,7 +91,10 @@ export function openFs(device: Pick<LocalDevice, 'fsDir'>): Promise<FsLocalStore
 }
 
 /** Opens an engine of the device on `local` (no background sync). */
-export function openEngine(device: LocalDevice, local: LocalStore): Promise<SyncEngine> {
+export function openEngine(
+  device: Pick<LocalDevice, 'cloud' | 'root'>,
+  local: LocalStore,
+): Promise<SyncEngine> {
   return SyncEngine.open({
     remote: device.cloud.connect(),
     local,

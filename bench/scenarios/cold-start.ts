@@ -7,8 +7,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { LocalStore } from '@y-dropbox/core'
-import type { ColdStartTask } from '../cold-start-child.ts'
+import type { LocalStore, SyncEngine } from '@y-dropbox/core'
 import { entryFingerprint, readEntry } from '../data.ts'
 import { type LocalDevice, openEngine, openFs, openIdb } from '../local-device.ts'
 import { collectGarbage, compareRow, fig, median, medianTime, now } from '../measure.ts'
@@ -69,27 +68,63 @@ async function coldOpen(
   every: boolean,
 ): Promise<{ listMs: number; entryMs: number; allMs: number }> {
   collectGarbage()
+  return timeColdStart({
+    open,
+    engine: (local) => openEngine(device, local),
+    entries: device.diary.entries.length,
+    target: middleEntry(device),
+    every,
+  })
+}
+
+/** What a cold start measures, in this process or a device process of its own. */
+export interface ColdStartTiming {
+  open: () => Promise<LocalStore>
+  engine: (local: LocalStore) => Promise<SyncEngine>
+  /** Entries the list must hold. */
+  entries: number
+  /** An entry to open, and what it must read back as. */
+  target: { id: string; fingerprint: string }
+  /** Open every listed entry once after the first. */
+  every: boolean
+}
+
+/** What `cold-start-child.ts` is asked: the device's folder and pool root, and what to time. */
+export type ColdStartTask = Pick<ColdStartTiming, 'entries' | 'target' | 'every'> & {
+  dir: string
+  root: string
+}
+
+/** Times from opening the store: list() ready, one entry open, optionally every entry opened; checks what it read. */
+export async function timeColdStart(
+  t: ColdStartTiming,
+): Promise<{ listMs: number; entryMs: number; allMs: number }> {
   const start = now()
-  const local = await open()
-  const engine = await openEngine(device, local)
-  const listed = engine.list().length
+  const local = await t.open()
+  const engine = await t.engine(local)
+  const listed = engine.list()
   const listMs = now() - start
-  const entries = device.diary.entries
-  const target = entries[Math.floor(entries.length / 2)]!
-  const doc = await engine.doc(target.id)
+  const doc = await engine.doc(t.target.id)
   const entryMs = now() - start
-  const ok = entryFingerprint(readEntry(doc)) === entryFingerprint(target)
+  const ok = entryFingerprint(readEntry(doc)) === t.target.fingerprint
   doc.destroy()
   let allMs = 0
-  if (every) {
-    for (const entry of entries) (await engine.doc(entry.id)).destroy()
+  if (t.every) {
+    for (const { id } of listed) (await engine.doc(id)).destroy()
     allMs = now() - start
   }
   await engine.close()
   await local.close()
-  if (listed !== entries.length) throw new Error(`cold start: listed ${listed} of ${entries.length} entries`)
-  if (!ok) throw new Error(`cold start: entry ${target.id} does not read back as written`)
+  if (listed.length !== t.entries)
+    throw new Error(`cold start: listed ${listed.length} of ${t.entries} entries`)
+  if (!ok) throw new Error(`cold start: entry ${t.target.id} does not read back as written`)
   return { listMs, entryMs, allMs }
+}
+
+/** The entry a cold start opens: the diary's middle one. */
+function middleEntry(device: LocalDevice): { id: string; fingerprint: string } {
+  const target = device.diary.entries[Math.floor(device.diary.entries.length / 2)]!
+  return { id: target.id, fingerprint: entryFingerprint(target) }
 }
 
 async function readFolder(dir: string): Promise<number> {
@@ -149,14 +184,12 @@ export async function coldStartInChild(
   ctx: BenchContext,
   device: LocalDevice,
 ): Promise<{ listMs: number; entryMs: number; allMs: number }> {
-  const entries = device.diary.entries
-  const target = entries[Math.floor(entries.length / 2)]!
   const run = async (every: boolean) => {
     const task: ColdStartTask = {
       dir: device.fsDir,
       root: device.root,
-      entries: entries.length,
-      target: { id: target.id, fingerprint: entryFingerprint(target) },
+      entries: device.diary.entries.length,
+      target: middleEntry(device),
       every,
     }
     const out = await runBenchChild('cold-start-child.ts', 'the cold start', {
