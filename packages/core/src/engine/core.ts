@@ -17,7 +17,7 @@ import { LiveDocs } from './live-docs.ts'
 import { keys } from './local-state.ts'
 import { Mutex } from './mutex.ts'
 import type { ResolvedOptions } from './options.ts'
-import { isDeletedDoc, META_MAP, REMOTE_ORIGIN } from './origins.ts'
+import { isDeletedDoc, META_MAP, REMOTE_ORIGIN, scratchDoc } from './origins.ts'
 
 /** Remote entries from one source (a device id, or `snapshot`): a batch or a shard as decoded. */
 export interface RemoteBatch {
@@ -336,9 +336,9 @@ export class EngineCore {
 function contentBeyond(doc: Y.Doc, known: Uint8Array[]): Uint8Array | undefined {
   if (known.length === 0) return Y.encodeStateAsUpdate(doc)
   const merged = known.length === 1 ? known[0]! : Y.mergeUpdates(known)
-  const before = new Y.Doc()
+  const before = scratchDoc()
   Y.applyUpdate(before, merged)
-  const after = new Y.Doc()
+  const after = scratchDoc()
   Y.applyUpdate(after, merged)
   Y.applyUpdate(after, Y.encodeStateAsUpdate(doc))
   const same = Y.equalSnapshots(Y.snapshot(before), Y.snapshot(after))
@@ -348,7 +348,7 @@ function contentBeyond(doc: Y.Doc, known: Uint8Array[]): Uint8Array | undefined 
 }
 
 function updateSetsDeleted(update: Uint8Array): boolean {
-  const doc = new Y.Doc()
+  const doc = scratchDoc()
   Y.applyUpdate(doc, update)
   const deleted = isDeletedDoc(doc)
   doc.destroy()
@@ -356,7 +356,7 @@ function updateSetsDeleted(update: Uint8Array): boolean {
 }
 
 function emptyUpdate(): Uint8Array {
-  return Y.encodeStateAsUpdate(new Y.Doc())
+  return Y.encodeStateAsUpdate(scratchDoc())
 }
 
 function safeSummary(options: ResolvedOptions, doc: Y.Doc, id: string): unknown {

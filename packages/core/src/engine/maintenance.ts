@@ -14,6 +14,7 @@ import {
 import type { SyncContext } from './context.ts'
 import { openJson, sealJson } from './encryption.ts'
 import { keys } from './local-state.ts'
+import { scratchDoc } from './origins.ts'
 import { compactionRefusal, planGarbage } from './plan.ts'
 import { openPool } from './pool-check.ts'
 import { readAllDocsLocked, readManifests, readNewestManifest, writeSnapshot } from './snapshot.ts'
@@ -191,7 +192,7 @@ export async function refreshSummaries(ctx: SyncContext, limit = 64): Promise<nu
       const entry = core.index.get(id)
       const stored = await core.store.get(keys.doc(id))
       if (!entry || !stored) continue
-      const doc = new Y.Doc()
+      const doc = scratchDoc()
       try {
         Y.applyUpdate(doc, stored)
         core.index.set(id, { ...entry, summary: summarize(doc), summaryStale: false, summaryBy: 'local' })

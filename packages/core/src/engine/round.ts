@@ -4,6 +4,7 @@
  * (one mutex), and a round writes nothing into a pool or epoch it has not
  * verified in the same round.
  */
+import type { PoolKey } from '../crypto/passphrase.ts'
 import { AuthError, CorruptBlobError, NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
 import type { PoolRecord } from '../remote/records.ts'
 import type { SyncContext } from './context.ts'
@@ -18,6 +19,24 @@ import { noteWriters, readAhead } from './speculate.ts'
 import type { Chore } from './status.ts'
 import type { StatusReporter } from './status-reporter.ts'
 
+/** A `pool.json` that passed `#checkPool`, and what that check depended on. */
+interface VerifiedPool {
+  current: CurrentPool
+  key: PoolKey | undefined
+  poolId: string | undefined
+  epoch: string | undefined
+}
+
+/** How a round runs. */
+export interface RoundOptions {
+  /** A pool record this device has just checked (activation): the round need not read it again. */
+  verified?: CurrentPool
+  /** The store reported a change: the likely next batch is read ahead (speculate.ts). */
+  woken?: boolean
+  /** A push's round started before its debounce ran out: it uploads no earlier than this (`Date.now()` time). */
+  uploadAt?: number | undefined
+}
+
 /** Runs the rounds of one engine. */
 export class Rounds {
   readonly #mutex = new Mutex()
@@ -27,6 +46,10 @@ export class Rounds {
   readonly #choreFailures = new Map<Chore, number>()
   /** The last round saw changes it did not pull (see `moreWork`). */
   #moreWork = false
+  /** `pool.json` as this engine last verified it (see `#currentPool`). */
+  #lastVerified: VerifiedPool | undefined
+  /** Time from a round's start to its upload (reads, then sealing), smoothed over the last rounds. */
+  #readsMs = 0
 
   constructor(
     private readonly ctx: SyncContext,
@@ -46,24 +69,27 @@ export class Rounds {
     return this.#mutex.run(task)
   }
 
-  /**
-   * One round. `verified` is a pool record this device has just checked
-   * (activation), so the round need not read it again; `woken`: the store
-   * reported a change, so the likely next batch is read ahead (speculate.ts).
-   */
-  run(verified?: CurrentPool, woken = false): Promise<void> {
+  /** How long a round took lately from its start to its upload (ms; see `SyncLoop.schedulePush`). */
+  get readsMs(): number {
+    return this.#readsMs
+  }
+
+  /** One round (see {@link RoundOptions}). */
+  run({ verified, woken = false, uploadAt }: RoundOptions = {}): Promise<void> {
     return this.#mutex.run(async () => {
       const { core, view } = this.ctx
       if (!core.state.active) return
       this.status.startRound()
       this.status.working(core.pendingCount > 0 ? 'uploading' : 'checking')
       // Reads only, all at once: one round trip. Nothing is written before the pool is verified.
+      const started = Date.now()
       const early = woken ? readAhead(this.ctx) : undefined
-      const [read, listed] = await Promise.allSettled([verified ?? readPool(this.ctx), view.refresh()])
-      if (read.status === 'rejected') throw read.reason
-      if (listed.status === 'rejected') throw listed.reason
-      const current = await this.#checkPool(read.value)
+      const current = await this.#currentPool(verified)
       await packPending(this.ctx)
+      const took = Date.now() - started
+      this.#readsMs = this.#readsMs === 0 ? took : (3 * this.#readsMs + took) / 4
+      const wait = uploadAt === undefined ? 0 : uploadAt - Date.now()
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
       await uploadOutbox(this.ctx)
       const covered = { ...core.state.coverage }
       await pull(this.ctx, await early)
@@ -125,6 +151,41 @@ export class Rounds {
     if (!current || current.pool.poolId !== poolId || current.pool.epoch !== epoch) return undefined
     await this.ctx.view.refresh()
     return current
+  }
+
+  /**
+   * Lists the pool folder and verifies `pool.json`. A listing that shows it
+   * at the revision this device last verified (same pool, epoch and key)
+   * proves it unchanged: every write to a Dropbox file gives it a new
+   * revision, and the listing is read in this round. Only when it changed,
+   * or this engine has not verified it yet, is it read (beside the listing
+   * when nothing was verified before, so a first round costs one round trip).
+   */
+  async #currentPool(verified: CurrentPool | undefined): Promise<CurrentPool> {
+    const { view } = this.ctx
+    const known = verified ? undefined : this.#lastVerified
+    const reading = verified ? Promise.resolve(verified) : known ? undefined : readPool(this.ctx)
+    const [read, listed] = await Promise.allSettled([reading, view.refresh()])
+    if (read.status === 'rejected') throw read.reason
+    if (listed.status === 'rejected') throw listed.reason
+    if (known && this.#stillVerified(known)) return known.current
+    this.#lastVerified = undefined
+    const current = await this.#checkPool(reading ? read.value : await readPool(this.ctx))
+    const { state } = this.ctx.core
+    this.#lastVerified = { current, key: this.ctx.key, poolId: state.poolId, epoch: state.epoch }
+    return current
+  }
+
+  /** The listing shows `pool.json` as `known` verified it, and nothing it depended on changed. */
+  #stillVerified(known: VerifiedPool): boolean {
+    const { ctx } = this
+    const { state } = ctx.core
+    return (
+      ctx.view.pool?.rev === known.current.rev &&
+      ctx.key === known.key &&
+      state.poolId === known.poolId &&
+      state.epoch === known.epoch
+    )
   }
 
   /** The pool this round may write into, or the reason it may not (thrown). */

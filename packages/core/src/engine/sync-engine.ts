@@ -46,7 +46,8 @@ export class SyncEngine extends DocCollection {
     this.#rounds = new Rounds(this.#ctx, options, this.#status)
     this.#loop = new SyncLoop(
       {
-        round: (woken) => this.#guard(() => this.#rounds.run(undefined, woken)),
+        round: (woken, uploadAt) => this.#guard(() => this.#rounds.run({ woken, uploadAt })),
+        readsMs: () => this.#rounds.readsMs,
         active: () => core.state.active && !this.#closed,
         cursor: () => this.#ctx.view.cursor,
         moreWork: () => this.#rounds.moreWork,
@@ -109,7 +110,7 @@ export class SyncEngine extends DocCollection {
     const activation = await this.#guard(() =>
       this.#rounds.exclusive(() => lifecycle.activatePool(this.#ctx, passphrase)),
     )
-    await this.#guard(() => this.#rounds.run(activation.current))
+    await this.#guard(() => this.#rounds.run({ verified: activation.current }))
     this.#startLoop()
     return activation.outcome
   }

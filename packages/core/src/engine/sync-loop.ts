@@ -10,8 +10,14 @@ import type { ResolvedOptions } from './options.ts'
 
 /** What the loop needs from the engine. */
 export interface LoopHost {
-  /** Runs one sync round (`woken`: the store reported a change); its failures are already in the status. */
-  round(woken: boolean): Promise<void>
+  /**
+   * Runs one sync round (`woken`: the store reported a change; `uploadAt`: a
+   * push's round, which uploads no earlier than then); its failures are
+   * already in the status.
+   */
+  round(woken: boolean, uploadAt?: number): Promise<void>
+  /** How long a round takes from its start to its upload (ms, lately): a push's round starts early by about that much. */
+  readsMs(): number
   /** Whether sync is still on. */
   active(): boolean
   /** The cursor to watch, once a listing has been made. */
@@ -27,6 +33,8 @@ export class SyncLoop {
   #wake: (() => void) | undefined
   #pushTimer: ReturnType<typeof setTimeout> | undefined
   #pushDue = false
+  /** When the due push may upload (`Date.now()` time). */
+  #uploadAt = 0
 
   constructor(
     private readonly host: LoopHost,
@@ -63,15 +71,25 @@ export class SyncLoop {
     this.#wake?.()
   }
 
-  /** Asks for a push after the debounce delay (restarted by every call). */
+  /**
+   * Asks for a push after the debounce delay (restarted by every call). The
+   * push's round starts early, by twice the time its reads and sealing took
+   * lately (at most half the delay): it lists the pool, verifies `pool.json`
+   * and seals the batch while the delay runs out, then uploads when it has
+   * run out, one round trip sooner than if it began reading then.
+   */
   schedulePush(): void {
     if (!this.#running) return
     if (this.#pushTimer) clearTimeout(this.#pushTimer)
+    const delay = this.options.pushDelayMs
+    const uploadAt = Date.now() + delay
+    const early = Math.min(2 * this.host.readsMs(), delay / 2)
     this.#pushTimer = setTimeout(() => {
       this.#pushTimer = undefined
       this.#pushDue = true
+      this.#uploadAt = uploadAt
       this.#wake?.()
-    }, this.options.pushDelayMs)
+    }, delay - early)
   }
 
   async #run(signal: AbortSignal): Promise<void> {
@@ -81,11 +99,12 @@ export class SyncLoop {
     let hurried = 0
     let woken = false
     while (!signal.aborted && this.host.active()) {
+      const uploadAt = this.#pushDue ? this.#uploadAt : undefined
       this.#pushDue = false
       const changed = woken
       woken = false
       try {
-        await this.host.round(changed)
+        await this.host.round(changed, uploadAt)
         failures = 0
       } catch (error) {
         if (signal.aborted || error instanceof PoolDeletedError) return

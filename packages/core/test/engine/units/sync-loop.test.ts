@@ -19,13 +19,18 @@ const IDLE_ROUND = 200_000
 function scripted(outcomes: Outcome[] = [], more: boolean[] = [], options: Partial<SyncEngineOptions> = {}) {
   const remote = options.remote ?? new MemoryCloud().connect()
   const woken: boolean[] = []
+  /** Each round's `uploadAt`. */
+  const uploadAts: Array<number | undefined> = []
   const errors: string[] = []
   const host = {
     cursor: undefined as string | undefined,
     /** Runs at the end of every round. */
     after: async () => {},
-    round: async (changed: boolean) => {
+    /** What the host says its rounds take before they upload. */
+    readsMs: 0,
+    round: async (changed: boolean, uploadAt?: number) => {
       woken.push(changed)
+      uploadAts.push(uploadAt)
       const outcome = outcomes.shift()
       if (outcome instanceof Error) throw outcome
       await outcome?.()
@@ -35,7 +40,8 @@ function scripted(outcomes: Outcome[] = [], more: boolean[] = [], options: Parti
     moreWork: () => more.shift() ?? false,
   }
   const loopHost: LoopHost = {
-    round: (changed) => host.round(changed),
+    round: (changed, uploadAt) => host.round(changed, uploadAt),
+    readsMs: () => host.readsMs,
     active: () => host.active(),
     cursor: () => host.cursor,
     moreWork: () => host.moreWork(),
@@ -57,7 +63,7 @@ function scripted(outcomes: Outcome[] = [], more: boolean[] = [], options: Parti
     await vi.advanceTimersByTimeAsync(ms)
     return woken.length
   }
-  return { loop, host, woken, errors, roundsAfter }
+  return { loop, host, woken, uploadAts, errors, roundsAfter }
 }
 
 let running: SyncLoop | undefined
@@ -198,6 +204,26 @@ describe('SyncLoop', () => {
     loop.schedulePush()
     expect(await roundsAfter(49)).toBe(1)
     expect(await roundsAfter(1)).toBe(2)
+  })
+
+  it("starts a push's round early by twice what rounds take before they upload, at most half the delay, and says when it may upload", async () => {
+    const { loop, host, roundsAfter, uploadAts } = start(scripted())
+    expect(await roundsAfter(0)).toBe(1)
+    host.readsMs = 10
+    const scheduledAt = Date.now()
+    loop.schedulePush()
+    expect(await roundsAfter(29)).toBe(1)
+    expect(await roundsAfter(1)).toBe(2)
+    expect(uploadAts[1]).toBe(scheduledAt + 50)
+    // A slow store: never earlier than half the delay.
+    host.readsMs = 1000
+    const again = Date.now()
+    loop.schedulePush()
+    expect(await roundsAfter(24)).toBe(2)
+    expect(await roundsAfter(1)).toBe(3)
+    expect(uploadAts[2]).toBe(again + 50)
+    // Rounds that are not a push's have no upload time.
+    expect(uploadAts[0]).toBeUndefined()
   })
 
   it('runs the next round at once when the last saw more work, then backs off while it keeps seeing more', async () => {
