@@ -15,15 +15,7 @@ import { CorruptBlobError, YDropboxError } from '../errors.ts'
 import type { LocalStore, LocalStoreClaim, LocalWrite } from '../local-store.ts'
 import { ClaimFlag } from './claim.ts'
 import { closedError } from './closed.ts'
-import {
-  checkHeader,
-  encodeRecord,
-  fileHeader,
-  HEADER_SIZE,
-  type LogEntry,
-  scanLog,
-  type ValueRef,
-} from './fs-local-log.ts'
+import { checkHeader, encodeRecord, fileHeader, HEADER_SIZE, scanLog, type ValueRef } from './fs-local-log.ts'
 import { ProcessLock } from './fs-process-lock.ts'
 import { errorCode, readAt, syncDir, writeAll, writeFileAtomic } from './fs-util.ts'
 
@@ -73,7 +65,18 @@ export class FsLocalStore implements LocalStore {
   readonly #options: FsLocalStoreOptions
   readonly #lock: ProcessLock
   readonly #claims = new ClaimFlag()
-  readonly #index = new Map<string, ValueRef>()
+  /**
+   * Key → slot of where its value is, in `#offsets` and `#lengths`: plain
+   * numbers rather than an object per key, which at 100,000 keys the garbage
+   * collector would walk through for as long as the store is open.
+   */
+  readonly #slots = new Map<string, number>()
+  #offsets = new Float64Array(1024)
+  #lengths = new Float64Array(1024)
+  /** Slots freed by deletions, reused first. */
+  readonly #freeSlots: number[] = []
+  /** Slots handed out so far. */
+  #slotCount = 0
   #file: LogFile
   #end: number
   #liveBytes = 0
@@ -99,16 +102,17 @@ export class FsLocalStore implements LocalStore {
       })
       const size = (await handle.stat()).size
       checkHeader(await readAt(handle, 0, HEADER_SIZE), path)
-      const entries: LogEntry[][] = []
-      const end = await scanLog(handle, size, (batch) => entries.push(batch))
+      const store = new FsLocalStore(options, lock, { handle, readers: 0 })
+      const end = await scanLog(handle, size, (record) => {
+        for (let i = 0; i < record.count; i++)
+          store.#place(record.keys[i]!, record.offsets[i]!, record.lengths[i]!)
+      })
       if (end < size) {
         await handle.truncate(end)
         await handle.sync()
       }
-      const store = new FsLocalStore(options, lock, { handle, readers: 0 }, end, {
-        truncatedBytes: size - end,
-      })
-      for (const batch of entries) store.#apply(batch, 0)
+      store.#end = end
+      store.recovery.truncatedBytes = size - end
       await store.#compactIfWorthIt()
       return store
     } catch (error) {
@@ -118,19 +122,13 @@ export class FsLocalStore implements LocalStore {
     }
   }
 
-  private constructor(
-    options: FsLocalStoreOptions,
-    lock: ProcessLock,
-    file: LogFile,
-    end: number,
-    recovery: FsLocalStoreRecovery,
-  ) {
+  private constructor(options: FsLocalStoreOptions, lock: ProcessLock, file: LogFile) {
     this.dir = options.dir
     this.#options = options
     this.#lock = lock
     this.#file = file
-    this.#end = end
-    this.recovery = recovery
+    this.#end = HEADER_SIZE
+    this.recovery = { truncatedBytes: 0 }
   }
 
   /** Sizes of the log, for monitoring and benchmarks. */
@@ -142,15 +140,15 @@ export class FsLocalStore implements LocalStore {
     /** Bytes of the live values' records (what a compaction would keep). */
     liveBytes: number
   } {
-    return { keys: this.#index.size, fileBytes: this.#end, liveBytes: this.#liveBytes }
+    return { keys: this.#slots.size, fileBytes: this.#end, liveBytes: this.#liveBytes }
   }
 
   /** {@inheritDoc @y-dropbox/core!LocalStore.get} */
   async get(key: string): Promise<Uint8Array | undefined> {
     this.#check('get')
-    const ref = this.#index.get(key)
-    if (!ref) return undefined
-    return this.#read(this.#file, ref, key)
+    const slot = this.#slots.get(key)
+    if (slot === undefined) return undefined
+    return this.#read(this.#file, this.#ref(slot), key)
   }
 
   /** {@inheritDoc @y-dropbox/core!LocalStore.keys} */
@@ -159,7 +157,7 @@ export class FsLocalStore implements LocalStore {
     // Only the matching keys are sorted: sorting every key (a store of 100,000 entries at its
     // first listing after a start) took 70–90 ms, where the scan takes 7.
     const out: string[] = []
-    for (const key of this.#index.keys()) if (key.startsWith(prefix)) out.push(key)
+    for (const key of this.#slots.keys()) if (key.startsWith(prefix)) out.push(key)
     return out.sort()
   }
 
@@ -182,7 +180,10 @@ export class FsLocalStore implements LocalStore {
         })
       }
       this.#end = start + encoded.record.length
-      this.#apply(encoded.entries, start)
+      for (const [key, value] of encoded.entries) {
+        if (value) this.#place(key, start + value.offset, value.length)
+        else this.#place(key, 0, -1)
+      }
       await this.#compactIfWorthIt()
     })
   }
@@ -222,19 +223,42 @@ export class FsLocalStore implements LocalStore {
     return run
   }
 
-  /** Applies decoded entries of a record that starts at file offset `base` (0: offsets are absolute). */
-  #apply(entries: LogEntry[], base: number): void {
-    for (const [key, value] of entries) {
-      const old = this.#index.get(key)
-      if (old) this.#liveBytes -= footprint(key, old)
-      if (value) {
-        const ref = { offset: base + value.offset, length: value.length }
-        this.#index.set(key, ref)
-        this.#liveBytes += footprint(key, ref)
-      } else if (old) {
-        this.#index.delete(key)
+  /** Records that `key`'s value is `length` bytes at file `offset`; a `length` of -1 deletes the key. */
+  #place(key: string, offset: number, length: number): void {
+    const old = this.#slots.get(key)
+    if (old !== undefined) this.#liveBytes -= footprint(key, this.#lengths[old]!)
+    if (length < 0) {
+      if (old !== undefined) {
+        this.#slots.delete(key)
+        this.#freeSlots.push(old)
+      }
+      return
+    }
+    const slot = old ?? this.#newSlot(key)
+    this.#offsets[slot] = offset
+    this.#lengths[slot] = length
+    this.#liveBytes += footprint(key, length)
+  }
+
+  #newSlot(key: string): number {
+    let slot = this.#freeSlots.pop()
+    if (slot === undefined) {
+      slot = this.#slotCount++
+      if (slot === this.#offsets.length) {
+        const offsets = new Float64Array(2 * slot)
+        const lengths = new Float64Array(2 * slot)
+        offsets.set(this.#offsets)
+        lengths.set(this.#lengths)
+        this.#offsets = offsets
+        this.#lengths = lengths
       }
     }
+    this.#slots.set(key, slot)
+    return slot
+  }
+
+  #ref(slot: number): ValueRef {
+    return { offset: this.#offsets[slot]!, length: this.#lengths[slot]! }
   }
 
   async #read(file: LogFile, ref: ValueRef, key: string): Promise<Uint8Array> {
@@ -293,7 +317,8 @@ export class FsLocalStore implements LocalStore {
         batch = []
         bytes = 0
       }
-      for (const [key, ref] of [...this.#index]) {
+      for (const [key, slot] of [...this.#slots]) {
+        const ref = this.#ref(slot)
         batch.push([key, await this.#read(old, ref, key)])
         bytes += ref.length + key.length
         if (bytes >= limit) await flush()
@@ -308,12 +333,11 @@ export class FsLocalStore implements LocalStore {
     await syncDir(this.dir)
     this.#file = { handle: await open(path, 'r+'), readers: 0 }
     this.#end = position
-    this.#index.clear()
+    this.#slots.clear()
+    this.#freeSlots.length = 0
+    this.#slotCount = 0
     this.#liveBytes = 0
-    for (const [key, ref] of moved) {
-      this.#index.set(key, ref)
-      this.#liveBytes += footprint(key, ref)
-    }
+    for (const [key, ref] of moved) this.#place(key, ref.offset, ref.length)
     await this.#retire(old)
   }
 
@@ -324,8 +348,8 @@ export class FsLocalStore implements LocalStore {
   }
 }
 
-function footprint(key: string, ref: ValueRef): number {
-  return key.length + ref.length + ENTRY_OVERHEAD
+function footprint(key: string, length: number): number {
+  return key.length + length + ENTRY_OVERHEAD
 }
 
 function brokenError(dir: string, cause: unknown): YDropboxError {
