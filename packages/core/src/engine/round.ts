@@ -49,7 +49,7 @@ export class Rounds {
   /** `pool.json` as this engine last verified it (see `#currentPool`). */
   #lastVerified: VerifiedPool | undefined
   /** Time from a round's start to its upload (reads, then sealing), smoothed over the last rounds. */
-  #readsMs = 0
+  #beforeUploadMs = 0
 
   constructor(
     private readonly ctx: SyncContext,
@@ -70,8 +70,8 @@ export class Rounds {
   }
 
   /** How long a round took lately from its start to its upload (ms; see `SyncLoop.schedulePush`). */
-  get readsMs(): number {
-    return this.#readsMs
+  get beforeUploadMs(): number {
+    return this.#beforeUploadMs
   }
 
   /** One round (see {@link RoundOptions}). */
@@ -87,7 +87,7 @@ export class Rounds {
       const current = await this.#currentPool(verified)
       await packPending(this.ctx)
       const took = Date.now() - started
-      this.#readsMs = this.#readsMs === 0 ? took : (3 * this.#readsMs + took) / 4
+      this.#beforeUploadMs = this.#beforeUploadMs === 0 ? took : (3 * this.#beforeUploadMs + took) / 4
       const wait = uploadAt === undefined ? 0 : uploadAt - Date.now()
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
       await uploadOutbox(this.ctx)

@@ -47,7 +47,7 @@ export class SyncEngine extends DocCollection {
     this.#loop = new SyncLoop(
       {
         round: (woken, uploadAt) => this.#guard(() => this.#rounds.run({ woken, uploadAt })),
-        readsMs: () => this.#rounds.readsMs,
+        beforeUploadMs: () => this.#rounds.beforeUploadMs,
         active: () => core.state.active && !this.#closed,
         cursor: () => this.#ctx.view.cursor,
         moreWork: () => this.#rounds.moreWork,

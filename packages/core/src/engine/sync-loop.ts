@@ -17,7 +17,7 @@ export interface LoopHost {
    */
   round(woken: boolean, uploadAt?: number): Promise<void>
   /** How long a round takes from its start to its upload (ms, lately): a push's round starts early by about that much. */
-  readsMs(): number
+  beforeUploadMs(): number
   /** Whether sync is still on. */
   active(): boolean
   /** The cursor to watch, once a listing has been made. */
@@ -83,7 +83,7 @@ export class SyncLoop {
     if (this.#pushTimer) clearTimeout(this.#pushTimer)
     const delay = this.options.pushDelayMs
     const uploadAt = Date.now() + delay
-    const early = Math.min(2 * this.host.readsMs(), delay / 2)
+    const early = Math.min(2 * this.host.beforeUploadMs(), delay / 2)
     this.#pushTimer = setTimeout(() => {
       this.#pushTimer = undefined
       this.#pushDue = true

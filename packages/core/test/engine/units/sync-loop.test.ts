@@ -27,7 +27,7 @@ function scripted(outcomes: Outcome[] = [], more: boolean[] = [], options: Parti
     /** Runs at the end of every round. */
     after: async () => {},
     /** What the host says its rounds take before they upload. */
-    readsMs: 0,
+    beforeUploadMs: 0,
     round: async (changed: boolean, uploadAt?: number) => {
       woken.push(changed)
       uploadAts.push(uploadAt)
@@ -41,7 +41,7 @@ function scripted(outcomes: Outcome[] = [], more: boolean[] = [], options: Parti
   }
   const loopHost: LoopHost = {
     round: (changed, uploadAt) => host.round(changed, uploadAt),
-    readsMs: () => host.readsMs,
+    beforeUploadMs: () => host.beforeUploadMs,
     active: () => host.active(),
     cursor: () => host.cursor,
     moreWork: () => host.moreWork(),
@@ -209,14 +209,14 @@ describe('SyncLoop', () => {
   it("starts a push's round early by twice what rounds take before they upload, at most half the delay, and says when it may upload", async () => {
     const { loop, host, roundsAfter, uploadAts } = start(scripted())
     expect(await roundsAfter(0)).toBe(1)
-    host.readsMs = 10
+    host.beforeUploadMs = 10
     const scheduledAt = Date.now()
     loop.schedulePush()
     expect(await roundsAfter(29)).toBe(1)
     expect(await roundsAfter(1)).toBe(2)
     expect(uploadAts[1]).toBe(scheduledAt + 50)
     // A slow store: never earlier than half the delay.
-    host.readsMs = 1000
+    host.beforeUploadMs = 1000
     const again = Date.now()
     loop.schedulePush()
     expect(await roundsAfter(24)).toBe(2)
