@@ -27,13 +27,19 @@ function recorded(cloud: MemoryCloud, latencyMs = 0) {
   return { remote, calls }
 }
 
+/** A device that activated a new pool and synced once, with its calls recorded. */
+async function syncedDevice() {
+  const cloud = new MemoryCloud()
+  const { remote, calls } = recorded(cloud)
+  const a = await openDevice(cloud, 'a', { remote })
+  await a.engine.activate()
+  await a.engine.syncNow()
+  return { cloud, calls, a }
+}
+
 describe('pool.json verified by the listing', () => {
   it('is not read again while the listing shows it unchanged', async () => {
-    const cloud = new MemoryCloud()
-    const { remote, calls } = recorded(cloud)
-    const a = await openDevice(cloud, 'a', { remote })
-    await a.engine.activate()
-    await a.engine.syncNow()
+    const { calls, a } = await syncedDevice()
     calls.length = 0
     await setField(a.engine, 'e1', 'pain', 3)
     await a.engine.syncNow()
@@ -45,11 +51,7 @@ describe('pool.json verified by the listing', () => {
   })
 
   it('is read and checked again once the listing shows a new revision, and an altered one stops the round before it writes', async () => {
-    const cloud = new MemoryCloud()
-    const { remote, calls } = recorded(cloud)
-    const a = await openDevice(cloud, 'a', { remote })
-    await a.engine.activate()
-    await a.engine.syncNow()
+    const { cloud, calls, a } = await syncedDevice()
     // Someone rewrites pool.json naming another pool in the same epoch: a new revision.
     const other = cloud.connect()
     const got = (await other.get('/diary/pool.json'))!
