@@ -101,11 +101,11 @@ export function growthResult(points: GrowthPoint[]): ScenarioResult {
     about:
       `The diary at ${sorted.map((p) => n(p.size)).join(', ')} entries, each with ${sorted[0]?.editsPerEntry ?? '?'} ` +
       "edits (fewer than the main run's 20, at every size alike, so 100,000 entries fit the run's time), each " +
-      'size on a fresh emulator: the pool written in one sync per edit round, a new device joining on the logs ' +
-      '(in a process of its own, as on a real device), compaction, a new device joining after it (the same), ' +
-      'saves, then a device holding the diary reopened from its LocalStore (FsLocalStore on disk, in a process ' +
-      'of its own; IndexedDB is measured in a real browser in scenario 9) and its heap. Rows compare the largest size with the one ' +
-      'before: 10× the entries should cost at most 10×.',
+      'size on a fresh emulator: first a device holding the diary, reopened from its LocalStore (FsLocalStore ' +
+      'on disk, in a process of its own, before the pools fill the benchmark process; IndexedDB is measured in a ' +
+      'real browser in scenario 9) and its heap; then the pool written in one sync per edit round, a new device ' +
+      'joining on the logs (in a process of its own, as on a real device), compaction, a new device joining after ' +
+      'it (the same), and saves. Rows compare the largest size with the one before: 10× the entries should cost at most 10×.',
     rows,
     notes: [pointsTable(sorted), ...sorted.flatMap((p) => p.profiles)],
     raw: { points: sorted },
