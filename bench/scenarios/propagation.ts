@@ -188,12 +188,12 @@ export function propagationResult(runs: PropagationFigures[]): ScenarioResult {
     rows,
     notes: [
       'Round trips of one save with long-poll. Writer A: its round starts before the push delay runs out (by twice ' +
-        'what its rounds took lately before uploading, at most half the delay), lists the folder, which verifies ' +
-        '`pool.json` when it shows the revision A verified before (nothing is written before the pool is verified), ' +
-        'and seals the batch; the upload (1) leaves when the delay has run out. Reader B: its long-poll answers when ' +
-        "the upload commits (on Dropbox about half a round trip; none here, as the emulator's latency comes before " +
-        "it handles a request), then the listing and A's next batch, read together (1: the batch is read ahead, its " +
-        'path being known), then the apply. So 2 round trips after the delays here, 2.5 on Dropbox; what is left ' +
+        'what its rounds took lately before uploading, at most half the delay), reads `pool.json` and the listing ' +
+        'together (nothing is written before the pool is verified) and seals the batch; the upload (1) leaves when ' +
+        'the delay has run out. Reader B: its long-poll answers when the upload commits (on Dropbox about half a ' +
+        "round trip; none here, as the emulator's latency comes before it handles a request), then `pool.json`, the " +
+        "listing and A's next batch, read together (1: the batch is read ahead, its path being known), then the " +
+        'apply. So 2 round trips after the delays here, 2.5 on Dropbox; what is left ' +
         "above them is each side's work between calls and the load of the machine (both devices and the emulator " +
         'share its cores).',
       ...runs.map(

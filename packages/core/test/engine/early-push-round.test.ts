@@ -1,8 +1,7 @@
 /**
- * A round verifies `pool.json` from its listing when the listing shows it at
- * the revision this engine last verified, and reads it again only when it
- * changed. A push's round lists and seals while its push delay runs out, and
- * uploads no earlier than the delay allows.
+ * A push's round reads `pool.json`, lists and seals while its push delay runs
+ * out, and uploads no earlier than the delay allows; a `pool.json` altered
+ * meanwhile still stops it before it writes.
  */
 import { describe, expect, it } from 'vitest'
 import type { BlobStore } from '../../src/blob-store.ts'
@@ -37,20 +36,8 @@ async function syncedDevice() {
   return { cloud, calls, a }
 }
 
-describe('pool.json verified by the listing', () => {
-  it('is not read again while the listing shows it unchanged', async () => {
-    const { calls, a } = await syncedDevice()
-    calls.length = 0
-    await setField(a.engine, 'e1', 'pain', 3)
-    await a.engine.syncNow()
-    await a.engine.syncNow()
-    expect(calls.filter((c) => c.what === 'get pool.json')).toEqual([])
-    expect(calls.filter((c) => c.what === 'list').length).toBeGreaterThanOrEqual(2)
-    expect(calls.some((c) => c.what.startsWith('put ') && c.what.endsWith('.ydu'))).toBe(true)
-    await a.engine.close()
-  })
-
-  it('is read and checked again once the listing shows a new revision, and an altered one stops the round before it writes', async () => {
+describe("a push's round", () => {
+  it('reads pool.json in every round, and an altered one stops the round before it writes', async () => {
     const { cloud, calls, a } = await syncedDevice()
     // Someone rewrites pool.json naming another pool in the same epoch: a new revision.
     const other = cloud.connect()
@@ -68,7 +55,7 @@ describe('pool.json verified by the listing', () => {
     await a.engine.close()
   })
 
-  it("a push's round lists and seals before its delay runs out, and uploads once it has", async () => {
+  it('reads, lists and seals before its delay runs out, and uploads once it has', async () => {
     const cloud = new MemoryCloud()
     const latencyMs = 20
     const { remote, calls } = recorded(cloud, latencyMs)
@@ -89,11 +76,14 @@ describe('pool.json verified by the listing', () => {
     await new Promise((resolve) => setTimeout(resolve, 50))
     const { changedAt, calls: round } = await uploaded(2)
     const list = round.find((c) => c.what === 'list')!
+    const pool = round.find((c) => c.what === 'get pool.json')!
     const put = round.find((c) => c.what.endsWith('.ydu'))!
     const due = changedAt + timing.flushDelayMs + timing.pushDelayMs
-    // The listing ran (and ended) before the push was due; the upload waited for it.
-    expect(list.end).toBeLessThan(due)
-    expect(list.end).toBeLessThanOrEqual(put.start)
+    // The reads ran (and ended) before the push was due; the upload waited for it.
+    for (const read of [list, pool]) {
+      expect(read.end).toBeLessThan(due)
+      expect(read.end).toBeLessThanOrEqual(put.start)
+    }
     expect(put.start).toBeGreaterThanOrEqual(due)
     await a.engine.close()
   })
