@@ -136,17 +136,18 @@ function readKey(decoder: decoding.Decoder): string {
   if (end > bytes.length) throw new Error('key runs past the record')
   decoder.pos = end
   if (length <= 64) {
-    let ascii = true
-    for (let i = start; i < end; i++) if (bytes[i]! >= 0x80) ascii = false
-    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[])
+    let i = start
+    while (i < end && bytes[i]! < 0x80) i++
+    if (i === end) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[])
   }
   return utf8.decode(bytes.subarray(start, end))
 }
 
 /**
  * Reads every valid record from `HEADER_SIZE` on, handing each to `onRecord`
- * in file order (the record is reused: read it before returning). Stops at the first record that is cut short, fails its
- * checksum or does not decode; returns where valid data ends.
+ * in file order (the record is reused: read it before returning). Stops at
+ * the first record that is cut short, fails its checksum or does not decode;
+ * returns where valid data ends.
  */
 export async function scanLog(
   handle: Parameters<typeof readAt>[0],
