@@ -5,8 +5,9 @@
  * before `write` resolves; on open the records are scanned into an in-memory
  * index (key → where its value is) and a torn or corrupt tail is cut off, so
  * after a crash each batch is wholly there or wholly absent. Values are read
- * on demand. When superseded records outweigh live ones, the live entries are
- * rewritten to a new file that replaces the old one by rename.
+ * on demand (up to 64 KiB without leaving the thread). When superseded records
+ * outweigh live ones, the live entries are rewritten to a new file that
+ * replaces the old one by rename.
  */
 
 import { mkdir, open, rename, rm } from 'node:fs/promises'
@@ -17,7 +18,7 @@ import { ClaimFlag } from './claim.ts'
 import { closedError } from './closed.ts'
 import { checkHeader, encodeRecord, fileHeader, HEADER_SIZE, scanLog, type ValueRef } from './fs-local-log.ts'
 import { ProcessLock } from './fs-process-lock.ts'
-import { errorCode, readAt, syncDir, writeAll, writeFileAtomic } from './fs-util.ts'
+import { errorCode, readAt, readAtSync, syncDir, writeAll, writeFileAtomic } from './fs-util.ts'
 
 /** Options of `FsLocalStore.open`. */
 export interface FsLocalStoreOptions {
@@ -55,6 +56,13 @@ const LOG = 'data.log'
 const COMPACT_TEMP = 'data.log.compact'
 /** Bytes counted per live entry besides its key and value (flag, lengths). */
 const ENTRY_OVERHEAD = 6
+/**
+ * Values up to this size are read synchronously (`readAtSync`): opening an
+ * entry costs one read, and the thread pool's round trip was most of it. Larger
+ * values are read asynchronously, where the read itself outweighs the hop and
+ * blocking would be felt.
+ */
+const SYNC_READ_BYTES = 64 * 1024
 
 /** A `LocalStore` in an append-only, checksummed log file. */
 export class FsLocalStore implements LocalStore {
@@ -262,16 +270,22 @@ export class FsLocalStore implements LocalStore {
   }
 
   async #read(file: LogFile, ref: ValueRef, key: string): Promise<Uint8Array> {
+    if (ref.length <= SYNC_READ_BYTES)
+      return this.#whole(readAtSync(file.handle, ref.offset, ref.length), ref, key)
     file.readers++
     try {
-      const value = await readAt(file.handle, ref.offset, ref.length)
-      if (value.length !== ref.length) {
-        throw new CorruptBlobError(`the local store file lost the value of "${key}"`, join(this.dir, LOG))
-      }
-      return value
+      return this.#whole(await readAt(file.handle, ref.offset, ref.length), ref, key)
     } finally {
       if (--file.readers === 0) file.idle?.()
     }
+  }
+
+  /** `value` if it is as long as `ref` says; else the file lost it. */
+  #whole(value: Uint8Array, ref: ValueRef, key: string): Uint8Array {
+    if (value.length !== ref.length) {
+      throw new CorruptBlobError(`the local store file lost the value of "${key}"`, join(this.dir, LOG))
+    }
+    return value
   }
 
   /** Cuts a failed append off the file; if even that fails, refuses further writes. */

@@ -1,5 +1,6 @@
 /** File-system helpers shared by the Node stores: durable writes, process checks. */
 
+import { readSync } from 'node:fs'
 import { link, open, rename, unlink } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { randomId } from '../ids.ts'
@@ -94,6 +95,27 @@ export async function writeAll(
     const { bytesWritten } = await handle.write(data, done, data.length - done, position + done)
     done += bytesWritten
   }
+}
+
+/**
+ * {@link readAt} without leaving the thread. For a small value this is the
+ * faster read: an asynchronous one goes through libuv's thread pool and back,
+ * 33–40 µs on a 2-core machine where a synchronous read from the page cache
+ * takes 4–5 µs (the choice better-sqlite3 and lmdb-js make for their reads).
+ */
+export function readAtSync(
+  handle: Awaited<ReturnType<typeof open>>,
+  position: number,
+  length: number,
+): Uint8Array {
+  const buffer = new Uint8Array(length)
+  let done = 0
+  while (done < length) {
+    const bytesRead = readSync(handle.fd, buffer, done, length - done, position + done)
+    if (bytesRead === 0) break
+    done += bytesRead
+  }
+  return done === length ? buffer : buffer.subarray(0, done)
 }
 
 /** Reads exactly `length` bytes at `position`; fewer only at the end of the file. */

@@ -147,6 +147,30 @@ describe('FsLocalStore', () => {
     expect(await readdir(dir)).toEqual(['data.log'])
   })
 
+  it('reads small and large values alike, during a compaction too, and says when the file lost one', async () => {
+    const store = await FsLocalStore.open({ dir, compactMinGarbageBytes: 0, compactGarbageRatio: 0 })
+    const small = new Uint8Array(64 * 1024).fill(7)
+    const large = new Uint8Array(200 * 1024).fill(9)
+    await store.write([
+      ['small', small],
+      ['large', large],
+      ['gone', bytes('x')],
+    ])
+    await store.write([['gone', undefined]])
+    const [readSmall, readLarge] = await Promise.all([
+      store.get('small'),
+      store.get('large'),
+      store.compact(),
+    ])
+    expect(readSmall).toEqual(small)
+    expect(readLarge).toEqual(large)
+    expect(await store.get('large')).toEqual(large)
+    await truncate(join(dir, 'data.log'), 16)
+    await expect(store.get('small')).rejects.toThrow(/the local store file lost the value of "small"/)
+    await expect(store.get('large')).rejects.toThrow(/the local store file lost the value of "large"/)
+    await store.close()
+  })
+
   it('refuses keys UTF-8 cannot hold and files it did not write', async () => {
     const store = await FsLocalStore.open({ dir })
     await expect(store.write([['half\ud800', bytes('x')]])).rejects.toThrow(/not valid Unicode/)
