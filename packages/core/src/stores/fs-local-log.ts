@@ -11,7 +11,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { UnsupportedVersionError, YDropboxError } from '../errors.ts'
 import type { LocalWrite } from '../local-store.ts'
-import { readAt } from './fs-util.ts'
+import { readInto } from './fs-util.ts'
 
 /** Where a value lives in the log file. */
 export interface ValueRef {
@@ -150,28 +150,33 @@ function readKey(decoder: decoding.Decoder): string {
  * returns where valid data ends.
  */
 export async function scanLog(
-  handle: Parameters<typeof readAt>[0],
+  handle: Parameters<typeof readInto>[0],
   size: number,
   onRecord: (record: ScannedRecord, start: number, length: number) => void,
 ): Promise<number> {
   const record: ScannedRecord = { count: 0, keys: [], offsets: [], lengths: [] }
-  let buffer: Uint8Array = new Uint8Array(0)
+  // One buffer for the whole scan, grown only for a record larger than it.
+  let buffer = new Uint8Array(SCAN_CHUNK)
   let bufferStart = HEADER_SIZE
+  let bufferEnd = HEADER_SIZE
   const bytesAt = async (at: number, length: number): Promise<Uint8Array> => {
-    if (at < bufferStart || at + length > bufferStart + buffer.length) {
-      buffer = await readAt(handle, at, Math.max(length, SCAN_CHUNK))
+    if (at < bufferStart || at + length > bufferEnd) {
+      if (length > buffer.length) buffer = new Uint8Array(length)
       bufferStart = at
+      bufferEnd = at + (await readInto(handle, buffer.subarray(0, Math.min(buffer.length, size - at)), at))
     }
-    return buffer.subarray(at - bufferStart, at - bufferStart + length)
+    return buffer.subarray(at - bufferStart, Math.min(at + length, bufferEnd) - bufferStart)
   }
   let position = HEADER_SIZE
   while (size - position >= RECORD_HEAD) {
     const head = await bytesAt(position, RECORD_HEAD)
     const view = new DataView(head.buffer, head.byteOffset, RECORD_HEAD)
     const length = view.getUint32(0, true)
+    const checksum = view.getUint32(4, true)
     if (length > size - position - RECORD_HEAD) break
+    // May refill the buffer the head lies in: the head is read before.
     const payload = await bytesAt(position + RECORD_HEAD, length)
-    if (payload.length !== length || crc32(payload) !== view.getUint32(4, true)) break
+    if (payload.length !== length || crc32(payload) !== checksum) break
     try {
       decodePayload(payload, position + RECORD_HEAD, record)
     } catch {

@@ -125,13 +125,28 @@ export async function readAt(
   length: number,
 ): Promise<Uint8Array> {
   const buffer = new Uint8Array(length)
+  const done = await readInto(handle, buffer, position)
+  return done === length ? buffer : buffer.subarray(0, done)
+}
+
+/**
+ * Fills `buffer` from `position` on; returns the bytes read, fewer than the
+ * buffer holds only at the end of the file. For a reader that reuses its
+ * buffer: a fresh megabyte each time costs more than reading it (page faults,
+ * zeroing), 75–290 ms against 13 ms for an 84 MiB file read through.
+ */
+export async function readInto(
+  handle: Awaited<ReturnType<typeof open>>,
+  buffer: Uint8Array,
+  position: number,
+): Promise<number> {
   let done = 0
-  while (done < length) {
-    const { bytesRead } = await handle.read(buffer, done, length - done, position + done)
+  while (done < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, done, buffer.length - done, position + done)
     if (bytesRead === 0) break
     done += bytesRead
   }
-  return done === length ? buffer : buffer.subarray(0, done)
+  return done
 }
 
 /** Resolves after `ms`, or rejects as soon as `signal` aborts. */
