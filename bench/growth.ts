@@ -5,7 +5,16 @@
  * compaction, each by a device in a process of its own), cold start to
  * list-ready and to every entry opened, heap, and the per-save cost. The
  * largest size is profiled (`node --cpu-prof`).
+ *
+ * The cold starts of all sizes run last, taking turns size by size, three
+ * times over: the machine drifts over minutes (every entry of the same
+ * 100,000-entry store opened in 4.5 s, and 20 minutes later in 6.5–7.0 s),
+ * and a size measured once, minutes after the one before, carried that drift
+ * into their ratio.
  */
+import { mkdtemp, rename, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createContext } from './context.ts'
 import { buildLocalDevice } from './local-device.ts'
 import { collectGarbage } from './measure.ts'
@@ -13,7 +22,7 @@ import { buildPool, closePool } from './pool.ts'
 import { bootstrapInChild, profileBootstrap, profileNote } from './profile.ts'
 import { countCalls } from './remote.ts'
 import { type BootstrapMode, measureBootstrap } from './scenarios/bootstrap.ts'
-import { coldStartInChild } from './scenarios/cold-start.ts'
+import { type ColdStartDevice, coldStartsInChildren, coldStartTask } from './scenarios/cold-start.ts'
 import { measureCompaction } from './scenarios/compaction.ts'
 import type { GrowthPoint } from './scenarios/growth-table.ts'
 import { measureMemory } from './scenarios/memory.ts'
@@ -35,22 +44,42 @@ export interface GrowthOptions {
   progress: Progress
   /** Told when a size starts. */
   onSize?(size: number): void
-  /** Told each finished size (partial results survive an interruption). */
-  onPoint?(point: GrowthPoint): void
+  /**
+   * Told the points measured so far, after each size and after the cold
+   * starts (partial results survive an interruption).
+   */
+  onPoints?(points: GrowthPoint[]): void
 }
 
-/** Measures every size in turn. */
+/** Measures every size in turn, then the cold starts of all sizes. */
 export async function measureGrowth(o: GrowthOptions): Promise<GrowthPoint[]> {
   const sizes = o.sizes ?? GROWTH_SIZES
   const points: GrowthPoint[] = []
-  for (const size of sizes) {
-    o.onSize?.(size)
-    const point = await measureSize(size, o, o.profile !== false && size === Math.max(...sizes))
-    points.push(point)
-    o.onPoint?.(point)
-    collectGarbage()
+  // Each size's local device outlives its size's emulator and temp folder, for the cold starts.
+  const devices = await mkdtemp(join(tmpdir(), 'y-dropbox-growth-devices-'))
+  try {
+    const tasks: ColdStartDevice[] = []
+    for (const size of sizes) {
+      o.onSize?.(size)
+      const dir = join(devices, String(size))
+      const { point, task } = await measureSize(
+        size,
+        o,
+        o.profile !== false && size === Math.max(...sizes),
+        dir,
+      )
+      points.push(point)
+      tasks.push(task)
+      o.onPoints?.(points)
+      collectGarbage()
+    }
+    const colds = await coldStartsInChildren(o.progress, tasks, 3)
+    for (const [i, cold] of colds.entries()) points[i]!.cold = cold
+    o.onPoints?.(points)
+    return points
+  } finally {
+    await rm(devices, { recursive: true, force: true })
   }
-  return points
 }
 
 /** A new device joins in a child process (time, calls and bytes of its bootstrap). */
@@ -64,7 +93,13 @@ async function childBootstrap(ctx: BenchContext, root: string, mode: BootstrapMo
   return { ms: result.ms, calls: calls.calls, bytes: calls.bytesDown }
 }
 
-async function measureSize(size: number, o: GrowthOptions, profile: boolean): Promise<GrowthPoint> {
+/** One size's figures but the cold start, and the cold start's task on a device kept in `deviceDir`. */
+async function measureSize(
+  size: number,
+  o: GrowthOptions,
+  profile: boolean,
+  deviceDir: string,
+): Promise<{ point: GrowthPoint; task: ColdStartDevice }> {
   const editsPerEntry = o.editsPerEntry ?? GROWTH_EDITS
   const { ctx, dispose } = await createContext({
     size,
@@ -80,18 +115,15 @@ async function measureSize(size: number, o: GrowthOptions, profile: boolean): Pr
     ctx.progress.phase(`${size.toLocaleString('en')} entries: generating the diary`, 1)
     const diary = ctx.diary()
     ctx.progress.tick()
-    // The local device first, while this process holds only the diary: started after the pool
-    // phases, the device process's list of 100,000 entries took 1.6 s; the same start took
-    // 1.1–1.2 s alone, and 1.2–1.4 s beside a process holding 3.5 GB of heap.
     // On disk only: IndexedDB in a real browser is scenario 9's (fake-indexeddb at 100,000 measures fake-indexeddb).
     const device = await buildLocalDevice(ctx, { idb: false })
     const memory = await measureMemory(ctx, device)
+    await rename(device.fsDir, deviceDir)
+    const task = coldStartTask({ ...device, fsDir: deviceDir })
     collectGarbage()
-    // In a device process, as the bootstraps.
-    const cold = await coldStartInChild(ctx, device)
     const pool = await buildPool(ctx)
     const profiles: string[] = []
-    let point: Omit<GrowthPoint, 'cold' | 'memory'>
+    let point: Omit<GrowthPoint, 'memory'>
     try {
       const logs = await childBootstrap(ctx, pool.root, 'logs')
       if (profile)
@@ -122,10 +154,12 @@ async function measureSize(size: number, o: GrowthOptions, profile: boolean): Pr
       await closePool(pool)
     }
     return {
-      ...point,
-      cold,
-      memory: { openBytes: memory.openBytes, encodedBytes: memory.encodedBytes },
-      totalMs: performance.now() - started,
+      point: {
+        ...point,
+        memory: { openBytes: memory.openBytes, encodedBytes: memory.encodedBytes },
+        totalMs: performance.now() - started,
+      },
+      task,
     }
   } finally {
     await dispose()

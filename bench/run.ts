@@ -89,8 +89,8 @@ async function growth(o: Options, display: Display, results: ScenarioResult[], p
     progress: display.progress,
     profile: o.profile,
     onSize: (size) => display.scenario(`Growth: ${size.toLocaleString('en')} entries`, size),
-    onPoint: (point) => {
-      points.push(point)
+    onPoints: (measured) => {
+      points.splice(0, points.length, ...measured)
       results.splice(0, results.length, growthResult(points))
     },
   })

@@ -14,7 +14,7 @@ import { measureGrowth } from '../bench/growth.ts'
 import { summariseProfile } from '../bench/profile.ts'
 import { formatFigure, type RunInfo, renderResults, writeResults } from '../bench/report.ts'
 import { type BundleFigures, CORE_BUDGET_BYTES, measureBundle } from '../bench/scenarios/bundle-size.ts'
-import { type GrowthPoint, growthResult } from '../bench/scenarios/growth-table.ts'
+import { growthResult } from '../bench/scenarios/growth-table.ts'
 import { runSuite, SCENARIOS } from '../bench/suite.ts'
 import type { BenchContext, ScenarioResult } from '../bench/types.ts'
 
@@ -156,19 +156,32 @@ describe('bench at a smoke size', () => {
 
 describe('bench growth at a smoke size', () => {
   it("measures every size and writes its section beside the main run's", async () => {
-    const points: GrowthPoint[] = []
-    await measureGrowth({
+    const told: Array<Array<{ size: number; cold: boolean }>> = []
+    const points = await measureGrowth({
       sizes: [6, 12],
       editsPerEntry: 3,
       emulator: 'in-process',
       profile: false,
       progress: { phase: () => {}, tick: () => {} },
-      onPoint: (p) => points.push(p),
+      onPoints: (measured) => told.push(measured.map((p) => ({ size: p.size, cold: p.cold !== undefined }))),
     })
+    // Told after each size without its cold start, then once more with every size's.
+    expect(told).toEqual([
+      [{ size: 6, cold: false }],
+      [
+        { size: 6, cold: false },
+        { size: 12, cold: false },
+      ],
+      [
+        { size: 6, cold: true },
+        { size: 12, cold: true },
+      ],
+    ])
     expect(points.map((p) => p.size)).toEqual([6, 12])
     for (const p of points) {
       expect(p.bootstrapLogs.calls).toBeGreaterThan(0)
-      expect(p.cold.listMs).toBeGreaterThan(0)
+      expect(p.cold!.listMs).toBeGreaterThan(0)
+      expect(p.cold!.allMs).toBeGreaterThanOrEqual(p.cold!.entryMs)
     }
     const growth = growthResult(points)
     expect(growth.rows.filter((r) => r.scenario.includes('12 vs 6'))).toHaveLength(10)

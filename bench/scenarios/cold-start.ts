@@ -12,7 +12,7 @@ import { entryFingerprint, readEntry } from '../data.ts'
 import { type LocalDevice, openEngine, openFs, openIdb } from '../local-device.ts'
 import { collectGarbage, compareRow, fig, median, medianTime, now } from '../measure.ts'
 import { runBenchChild } from '../profile.ts'
-import type { BenchContext, Row, ScenarioResult } from '../types.ts'
+import type { BenchContext, Progress, Row, ScenarioResult } from '../types.ts'
 
 /** Figures of one store kind (medians). */
 export interface ColdStartFigures {
@@ -175,36 +175,52 @@ export function coldStartResult(ctx: BenchContext, runs: ColdStartFigures[]): Sc
   }
 }
 
+/** A device's FsLocalStore to start cold: a {@link ColdStartTask} but whether to open every entry. */
+export type ColdStartDevice = Omit<ColdStartTask, 'every'>
+
+/** The cold start of `device`'s FsLocalStore, as `cold-start-child.ts` is asked it (its every-entry run aside). */
+export function coldStartTask(device: LocalDevice): ColdStartDevice {
+  return {
+    dir: device.fsDir,
+    root: device.root,
+    entries: device.diary.entries.length,
+    target: middleEntry(device),
+  }
+}
+
 /**
- * The FsLocalStore cold start of `device` in processes of their own
- * (`cold-start-child.ts`): list ready and one entry open (median of the
- * runs), then every entry opened (one run).
+ * FsLocalStore cold starts of several devices, each in a process of its own
+ * (`cold-start-child.ts`): `reps` rounds, each starting every device once
+ * until one entry is open and once until every entry is opened, device after
+ * device, so that all devices meet the machine alike. Medians per device.
  */
-export async function coldStartInChild(
-  ctx: BenchContext,
-  device: LocalDevice,
-): Promise<{ listMs: number; entryMs: number; allMs: number }> {
-  const run = async (every: boolean) => {
-    const task: ColdStartTask = {
-      dir: device.fsDir,
-      root: device.root,
-      entries: device.diary.entries.length,
-      target: middleEntry(device),
-      every,
-    }
+export async function coldStartsInChildren(
+  progress: Progress,
+  tasks: ColdStartDevice[],
+  reps: number,
+): Promise<Array<{ listMs: number; entryMs: number; allMs: number }>> {
+  const run = async (task: ColdStartDevice, every: boolean) => {
     const out = await runBenchChild('cold-start-child.ts', 'the cold start', {
-      BENCH_COLD_START: JSON.stringify(task),
+      BENCH_COLD_START: JSON.stringify({ ...task, every } satisfies ColdStartTask),
     })
     return JSON.parse(out) as { listMs: number; entryMs: number; allMs: number }
   }
-  const reps = ctx.quick ? 1 : 3
-  ctx.progress.phase('Local cold start in a device process', reps + 1)
-  const once: Array<{ listMs: number; entryMs: number }> = []
+  progress.phase(
+    `Local cold starts in device processes (${tasks.length} sizes, ${reps} rounds)`,
+    reps * tasks.length,
+  )
+  const once = tasks.map(() => [] as Array<{ listMs: number; entryMs: number }>)
+  const every = tasks.map(() => [] as number[])
   for (let r = 0; r < reps; r++) {
-    once.push(await run(false))
-    ctx.progress.tick()
+    for (const [i, task] of tasks.entries()) {
+      once[i]!.push(await run(task, false))
+      every[i]!.push((await run(task, true)).allMs)
+      progress.tick()
+    }
   }
-  const { allMs } = await run(true)
-  ctx.progress.tick()
-  return { listMs: median(once.map((o) => o.listMs)), entryMs: median(once.map((o) => o.entryMs)), allMs }
+  return tasks.map((_, i) => ({
+    listMs: median(once[i]!.map((o) => o.listMs)),
+    entryMs: median(once[i]!.map((o) => o.entryMs)),
+    allMs: median(every[i]!),
+  }))
 }
