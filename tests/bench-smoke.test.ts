@@ -130,6 +130,10 @@ describe('bench at a smoke size', () => {
       expect.arrayContaining(['dropbox', 'yjs', 'lib0', '@y-dropbox/core', '@y-dropbox/dropbox-provider']),
     )
     expect(Object.keys(raw.core.byPackage)).not.toContain('dropbox')
+    expect(raw.core.lazyGzip).toBeGreaterThan(0)
+    expect(byId('bundle-size').notes.at(-1)).toMatch(
+      /fflate \(where CompressionStream is missing\), [\d.]+ KiB min\+gzip\.$/,
+    )
     // A Node built-in cannot reach a browser bundle: the build fails instead.
     await expect(measureBundle(["export { FsBlobStore } from '@y-dropbox/core/node'"])).rejects.toThrow(
       /node:/,

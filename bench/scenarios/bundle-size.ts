@@ -10,6 +10,7 @@ import { relative } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { build, type Metafile } from 'esbuild'
 import { compareRow, fig } from '../measure.ts'
+import { formatFigure } from '../report.ts'
 import type { ScenarioResult } from '../types.ts'
 
 /**
@@ -48,8 +49,9 @@ export interface BundleFigures {
 /**
  * Bundles one entry (resolved from `bench/`, which depends on every package) with code
  * splitting, as an app's bundler does, and measures what loads up front: the entry and its
- * static imports. Code reached only through a dynamic import (the platform fallbacks, loaded
- * where the browser lacks CompressionStream or WebCrypto) is counted apart, in `lazyGzip`.
+ * static imports. Code reached only through a dynamic import (@noble/hashes, loaded at the first
+ * hash of a small input, and fflate, loaded where the browser lacks CompressionStream) is
+ * counted apart, in `lazyGzip`.
  */
 export async function measureBundle(lines: readonly string[]): Promise<BundleFigures> {
   const result = await build({
@@ -170,7 +172,9 @@ export function bundleSizeResult(f: Record<keyof typeof BUNDLES, BundleFigures>)
     notes: [
       `What the app bundle is made of (minified bytes): ${share(f.app)}.`,
       `Core alone: ${share(f.core)}.`,
-      `Loaded only where the browser lacks CompressionStream or WebCrypto (fflate, @noble/hashes): ${fig(f.core.lazyGzip, 'B')} min+gzip.`,
+      'Loaded on first use, apart from the figures above: @noble/hashes (SHA-256 of inputs up to 16 KiB, and of ' +
+        'all inputs where WebCrypto is missing) and fflate (where CompressionStream is missing), ' +
+        `${formatFigure(fig(f.core.lazyGzip, 'B'))} min+gzip.`,
     ],
     raw: { ...f, coreBudgetBytes: CORE_BUDGET_BYTES },
   }
