@@ -29,8 +29,12 @@ import { encodeJson, keys } from './local-state.ts'
 
 /** Durable state of this device, as stored (JSON under `m/state`). */
 export interface DeviceState {
-  /** 2 since the index is stored in chunks (doc-index.ts); a device of format 1 is upgraded as it loads. */
-  format: 2
+  /**
+   * The layout of what the device stores: 2 since the index is stored in
+   * chunks, 3 since its buckets are stored as columns (doc-index.ts). A
+   * device of an earlier format is upgraded as it loads.
+   */
+  format: 3
   deviceId: string
   deviceName: string
   /** Sync is switched on for this device. */
@@ -316,7 +320,7 @@ export class Device {
 /** A new device, not in any pool. */
 function freshState(): DeviceState {
   return {
-    format: 2,
+    format: 3,
     deviceId: randomId(),
     deviceName: 'This device',
     active: false,
@@ -330,8 +334,8 @@ const decoder = new TextDecoder()
 
 /**
  * Decodes the device state, refusing anything that is not one; `upgraded`
- * when it was stored in format 1 (it reads the same; what changed is the
- * index layout, which format 1 engines would misread).
+ * when it was stored in format 1 or 2 (it reads the same; what changed is
+ * the index layout, which engines of those formats would misread).
  */
 export function decodeState(bytes: Uint8Array): { state: DeviceState; upgraded: boolean } {
   let json: Partial<DeviceState>
@@ -341,21 +345,21 @@ export function decodeState(bytes: Uint8Array): { state: DeviceState; upgraded: 
     throw new CorruptBlobError('the local sync state is not valid JSON', keys.state, { cause: error })
   }
   const format = json.format as unknown
-  if (typeof format === 'number' && format > 2) {
+  if (typeof format === 'number' && format > 3) {
     throw new CorruptBlobError(
-      `the local sync state is of format ${format}, newer than this version of y-dropbox reads (2); update the app`,
+      `the local sync state is of format ${format}, newer than this version of y-dropbox reads (3); update the app`,
       keys.state,
     )
   }
   if (
-    (format !== 1 && format !== 2) ||
+    (format !== 1 && format !== 2 && format !== 3) ||
     typeof json.deviceId !== 'string' ||
     typeof json.nextSeq !== 'number'
   ) {
     throw new CorruptBlobError('the local sync state is not recognised', keys.state)
   }
   return {
-    state: { coverage: {}, quarantine: {}, ...json, format: 2 } as DeviceState,
-    upgraded: format === 1,
+    state: { coverage: {}, quarantine: {}, ...json, format: 3 } as DeviceState,
+    upgraded: format !== 3,
   }
 }

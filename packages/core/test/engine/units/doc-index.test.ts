@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { bucketOf, DocIndex, FOLD_AT, type IndexEntry } from '../../../src/engine/doc-index.ts'
 import { keys } from '../../../src/engine/local-state.ts'
+import { CorruptBlobError } from '../../../src/errors.ts'
 import { SyncEngine } from '../../../src/engine/sync-engine.ts'
 import type { LocalWrite } from '../../../src/local-store.ts'
 import { MemoryBlobStore } from '../../../src/stores/memory-blob-store.ts'
@@ -44,38 +45,97 @@ const written = (writes: LocalWrite[]) =>
   writes.filter(([, value]) => value !== undefined).map(([key]) => key)
 
 describe('DocIndex storage', () => {
-  it('reads chunks and buckets of the first chunked layout ([id, entry] pairs), and writes columns from then on', async () => {
+  it.each(['pairs', 'columns of objects'] as const)(
+    'reads chunks and buckets of an earlier chunked layout (%s), and writes every chunk again in columns at the next save',
+    async (shape) => {
+      const index = new DocIndex()
+      // Every size a bucket can have in a test this small: 0, 1, 2 and more entries; every field.
+      for (let i = 0; i < 40; i++) index.set(`doc-${i}`, { ...entry(i), summary: { title: `t${i}` } })
+      index.set('doc-1', {
+        ...entry(1),
+        deleted: true,
+        summaryDirty: true,
+        summaryStale: true,
+        summaryBy: 'dev-2',
+      })
+      index.set('doc-2', { ...entry(2), summary: null })
+      // As the earlier layout stored it: every bucket in its chunk, one entry object each, and one bucket apart.
+      const store = new MemoryLocalStore()
+      const byBucket = new Map<number, Array<[string, IndexEntry]>>()
+      for (const [id, e] of index.entries())
+        byBucket.set(bucketOf(id), [...(byBucket.get(bucketOf(id)) ?? []), [id, e]])
+      const stored = (pairs: Array<[string, IndexEntry]> = []) =>
+        shape === 'pairs' ? pairs : [pairs.map(([id]) => id), pairs.map(([, e]) => e)]
+      const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
+      const writes: LocalWrite[] = []
+      for (let c = 0; c < 16; c++)
+        writes.push([
+          keys.indexChunk(c),
+          json(Array.from({ length: 16 }, (_, i) => stored(byBucket.get(c * 16 + i)))),
+        ])
+      const apart = bucketOf('doc-1')
+      writes.push([keys.index(apart), json(stored(byBucket.get(apart)))])
+      await store.write(writes)
+
+      const read = await loaded(store)
+      expect(contents(read)).toEqual(contents(index))
+      expect(read.size).toBe(40)
+      const upgrade = read.takeWrites()
+      // Every chunk, written in columns (or deleted where it holds nothing); every bucket apart deleted.
+      const chunkKeys = Array.from({ length: 16 }, (_, c) => keys.indexChunk(c))
+      expect(upgrade.map(([key]) => key).filter((key) => key.startsWith('k/'))).toEqual(chunkKeys)
+      for (const [, value] of upgrade)
+        if (value) expect(JSON.parse(new TextDecoder().decode(value)).v).toBe(3)
+      await store.write(upgrade)
+      expect(await store.keys(keys.indexPrefix)).toEqual([])
+      const again = await loaded(store)
+      expect(contents(again)).toEqual(contents(index))
+      expect(again.takeWrites()).toEqual([])
+    },
+  )
+
+  it('lists the buckets as loaded without making maps of them, the same as the index that saved them', async () => {
     const index = new DocIndex()
-    // Every size a bucket can have in a test this small: 0, 1, 2 and more entries.
-    for (let i = 0; i < 40; i++) index.set(`doc-${i}`, { ...entry(i), summary: { title: `t${i}` } })
+    for (let i = 0; i < 300; i++)
+      index.set(
+        `doc-${i}`,
+        i % 3 === 0 ? entry(i) : { ...entry(i), deleted: i % 5 === 0, summary: i % 7 === 0 ? null : `s${i}` },
+      )
+    const listed = (ix: DocIndex) => {
+      const out: unknown[] = []
+      ix.forEach((id, updatedAt, deleted, summary) => out.push({ id, updatedAt, deleted, summary }))
+      return out.sort((a, b) => ((a as { id: string }).id < (b as { id: string }).id ? -1 : 1))
+    }
     const store = await saved(index)
-    const asPairs = (bytes: Uint8Array) => {
-      type Columns = [string[], IndexEntry[]]
-      const json = JSON.parse(new TextDecoder().decode(bytes)) as Columns | Columns[]
-      const pairs = ([ids, entries]: Columns) => ids.map((id, i) => [id, entries[i]])
-      // A chunk's first element is a bucket (two arrays), a bucket's is its ids.
-      const chunk = Array.isArray(json[0]?.[0])
-      const shaped = chunk ? (json as Columns[]).map(pairs) : pairs(json as Columns)
-      return new TextEncoder().encode(JSON.stringify(shaped))
+    const back = await loaded(store)
+    expect(listed(back)).toEqual(listed(index))
+    // Untouched buckets are written back as loaded when their chunk folds.
+    const ids = idsInChunkZero(FOLD_AT)
+    for (const id of ids) back.set(id, entry(7))
+    await saved(back, store)
+    const after = await loaded(store)
+    expect(contents(after)).toEqual(contents(back))
+    expect(after.size).toBe(back.size)
+  })
+
+  it('refuses an index that is not JSON or not in its layout, saying what to do', async () => {
+    const cases: Array<[string, string]> = [
+      [keys.indexChunk(3), '{"v":3,"b":['],
+      [keys.indexChunk(3), '{"v":3,"b":[]}'],
+      [keys.indexChunk(3), '{"v":9,"b":[]}'],
+      [keys.indexChunk(3), JSON.stringify({ v: 3, b: Array(16).fill([['a'], [], [], [], []]) })],
+      [keys.index(5), JSON.stringify({ v: 3, b: [[1], [2], [0], [null], [null]] })],
+      [keys.index(5), '7'],
+    ]
+    for (const [key, text] of cases) {
+      const store = new MemoryLocalStore()
+      await store.write([[key, new TextEncoder().encode(text)]])
+      const error = await loaded(store).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(CorruptBlobError)
+      expect((error as Error).message).toMatch(
+        /the local document index is not (valid JSON|recognised); download the master copy to rebuild it \((k|i)\//,
+      )
     }
-    const rewrites: LocalWrite[] = []
-    for (const key of [...(await store.keys(keys.indexChunkPrefix)), ...(await store.keys(keys.indexPrefix))])
-      rewrites.push([key, asPairs((await store.get(key))!)])
-    await store.write(rewrites)
-    const read = await loaded(store)
-    expect(contents(read)).toEqual(contents(index))
-    expect(read.size).toBe(40)
-    // A change rewrites what it touches as columns, which read back the same.
-    read.set('doc-0', entry(100))
-    const writes = read.takeWrites()
-    expect(writes.length).toBeGreaterThan(0)
-    for (const [, value] of writes) {
-      if (!value) continue
-      const json = JSON.parse(new TextDecoder().decode(value)) as unknown[]
-      expect(json.length === 2 || json.length === 16).toBe(true)
-    }
-    await store.write(writes)
-    expect(contents(await loaded(store))).toEqual(contents(read))
   })
 
   it('writes a change as its bucket alone, and a chunk with its buckets deleted once FOLD_AT buckets of it are apart', async () => {
@@ -178,57 +238,69 @@ describe('DocIndex storage', () => {
     )
   })
 
-  it('reads a store of the earlier layout (256 buckets, format 1) and rewrites it in chunks, in one write', async () => {
-    const remote = new MemoryBlobStore()
-    const local = new MemoryLocalStore()
-    const summarize = (doc: Y.Doc) => doc.getText('t').toString()
-    let engine = await SyncEngine.open({ remote, local, root: '/p', autoSync: false, summarize })
-    for (let i = 0; i < 300; i++) {
-      const doc = await engine.doc(`doc-${i}`)
-      doc.getText('t').insert(0, `entry ${i}`)
-    }
-    await engine.flush()
-    const byId = (list: Array<{ id: string }>) => [...list].sort((a, b) => a.id.localeCompare(b.id))
-    const listed = byId(engine.list())
-    await engine.close()
-    // As an earlier version stored it: every bucket under i/, no chunks, state format 1.
-    const writes: LocalWrite[] = []
-    const byBucket = new Map<number, Record<string, IndexEntry>>()
-    for (const [id, e] of (await loaded(local)).entries()) {
-      const b = bucketOf(id)
-      byBucket.set(b, { ...byBucket.get(b), [id]: e })
-    }
-    for (const key of await local.keys(keys.indexChunkPrefix)) writes.push([key, undefined])
-    for (const [b, bucket] of byBucket)
-      writes.push([keys.index(b), new TextEncoder().encode(JSON.stringify(bucket))])
-    const state = JSON.parse(new TextDecoder().decode(await local.get(keys.state)))
-    writes.push([keys.state, new TextEncoder().encode(JSON.stringify({ ...state, format: 1 }))])
-    await local.write(writes)
-    expect(await local.keys(keys.indexPrefix)).toHaveLength(byBucket.size)
+  it.each([1, 2] as const)(
+    'reads a store of format %i (256 buckets; chunks of entry objects) and rewrites its index in columns, in one write',
+    async (format) => {
+      const remote = new MemoryBlobStore()
+      const local = new MemoryLocalStore()
+      const summarize = (doc: Y.Doc) => doc.getText('t').toString()
+      let engine = await SyncEngine.open({ remote, local, root: '/p', autoSync: false, summarize })
+      for (let i = 0; i < 300; i++) {
+        const doc = await engine.doc(`doc-${i}`)
+        doc.getText('t').insert(0, `entry ${i}`)
+      }
+      await engine.flush()
+      const byId = (list: Array<{ id: string }>) => [...list].sort((a, b) => a.id.localeCompare(b.id))
+      const listed = byId(engine.list())
+      await engine.close()
+      // As an earlier version stored it. Format 1: every bucket under i/ as an object keyed by id, no chunks.
+      // Format 2: chunks of 16 buckets, each its ids and an entry object per id, and one bucket apart.
+      const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
+      const writes: LocalWrite[] = []
+      const byBucket = new Map<number, Record<string, IndexEntry>>()
+      for (const [id, e] of (await loaded(local)).entries()) {
+        const b = bucketOf(id)
+        byBucket.set(b, { ...byBucket.get(b), [id]: e })
+      }
+      const columns = (b: number) => {
+        const bucket = Object.entries(byBucket.get(b) ?? {})
+        return [bucket.map(([id]) => id), bucket.map(([, e]) => e)]
+      }
+      for (let c = 0; c < 16; c++) {
+        const chunk = Array.from({ length: 16 }, (_, i) => columns(c * 16 + i))
+        writes.push([keys.indexChunk(c), format === 1 ? undefined : json(chunk)])
+      }
+      for (const [b, bucket] of byBucket)
+        if (format === 1 || b === 7) writes.push([keys.index(b), json(format === 1 ? bucket : columns(b))])
+      const state = JSON.parse(new TextDecoder().decode(await local.get(keys.state)))
+      writes.push([keys.state, json({ ...state, format })])
+      await local.write(writes)
+      expect(await local.keys(keys.indexPrefix)).toHaveLength(format === 1 ? byBucket.size : 1)
 
-    const seen: LocalWrite[][] = []
-    const write = local.write.bind(local)
-    local.write = async (batch) => {
-      seen.push(batch)
-      await write(batch)
-    }
-    engine = await SyncEngine.open({ remote, local, root: '/p', autoSync: false, summarize })
-    expect(byId(engine.list())).toEqual(listed)
-    expect(seen).toHaveLength(1)
-    expect(seen[0]!.map(([key]) => key)).toContain(keys.state)
-    expect(await local.keys(keys.indexPrefix)).toEqual([])
-    expect(await local.keys(keys.indexChunkPrefix)).toHaveLength(16)
-    expect(JSON.parse(new TextDecoder().decode(await local.get(keys.state))).format).toBe(2)
-    await engine.close()
-  })
+      const seen: LocalWrite[][] = []
+      const write = local.write.bind(local)
+      local.write = async (batch) => {
+        seen.push(batch)
+        await write(batch)
+      }
+      engine = await SyncEngine.open({ remote, local, root: '/p', autoSync: false, summarize })
+      expect(byId(engine.list())).toEqual(listed)
+      expect(seen).toHaveLength(1)
+      expect(seen[0]!.map(([key]) => key)).toContain(keys.state)
+      expect(await local.keys(keys.indexPrefix)).toEqual([])
+      expect(await local.keys(keys.indexChunkPrefix)).toHaveLength(16)
+      expect(JSON.parse(new TextDecoder().decode(await local.get(keys.state))).format).toBe(3)
+      await engine.close()
+    },
+  )
 
   it('refuses a store written by a newer version, saying to update', async () => {
     const local = new MemoryLocalStore()
     await local.write([
-      [keys.state, new TextEncoder().encode(JSON.stringify({ format: 3, deviceId: 'd', nextSeq: 1 }))],
+      [keys.state, new TextEncoder().encode(JSON.stringify({ format: 4, deviceId: 'd', nextSeq: 1 }))],
     ])
     await expect(
       SyncEngine.open({ remote: new MemoryBlobStore(), local, root: '/p', autoSync: false }),
-    ).rejects.toThrow(/format 3, newer than this version of y-dropbox reads \(2\); update the app/)
+    ).rejects.toThrow(/format 4, newer than this version of y-dropbox reads \(3\); update the app/)
   })
 })
