@@ -357,21 +357,14 @@ function parseJson(bytes: Uint8Array, key: string): unknown {
   try {
     return JSON.parse(decoder.decode(bytes))
   } catch (error) {
-    throw new CorruptBlobError(
-      'the local document index is not valid JSON; download the master copy to rebuild it',
-      key,
-      {
-        cause: error,
-      },
-    )
+    throw new CorruptBlobError('the local document index is damaged: not valid JSON', key, {
+      cause: error,
+    })
   }
 }
 
 function notIndex(key: string): CorruptBlobError {
-  return new CorruptBlobError(
-    'the local document index is not recognised; download the master copy to rebuild it',
-    key,
-  )
+  return new CorruptBlobError('the local document index is damaged: not in a layout this version writes', key)
 }
 
 /** Columns of equal length, ids and times as such: anything else is refused before it is used. */

@@ -118,7 +118,7 @@ describe('DocIndex storage', () => {
     expect(after.size).toBe(back.size)
   })
 
-  it('refuses an index that is not JSON or not in its layout, saying what to do', async () => {
+  it('refuses an index that is not JSON or not in its layout, naming the value', async () => {
     const cases: Array<[string, string]> = [
       [keys.indexChunk(3), '{"v":3,"b":['],
       [keys.indexChunk(3), '{"v":3,"b":[]}'],
@@ -133,7 +133,7 @@ describe('DocIndex storage', () => {
       const error = await loaded(store).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(CorruptBlobError)
       expect((error as Error).message).toMatch(
-        /the local document index is not (valid JSON|recognised); download the master copy to rebuild it \((k|i)\//,
+        /the local document index is damaged: (not valid JSON|not in a layout this version writes) \((k|i)\//,
       )
     }
   })
