@@ -4,6 +4,7 @@
  * as the index that wrote it, whatever writes failed on the way; a store of
  * the earlier layout (256 buckets) loads and is rewritten once.
  */
+import { IDBFactory, IDBKeyRange } from 'fake-indexeddb'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
@@ -11,7 +12,8 @@ import { bucketOf, DocIndex, FOLD_AT, type IndexEntry } from '../../../src/engin
 import { keys } from '../../../src/engine/local-state.ts'
 import { CorruptBlobError } from '../../../src/errors.ts'
 import { SyncEngine } from '../../../src/engine/sync-engine.ts'
-import type { LocalWrite } from '../../../src/local-store.ts'
+import type { LocalStore, LocalWrite } from '../../../src/local-store.ts'
+import { IdbLocalStore } from '../../../src/stores/idb-local-store.ts'
 import { MemoryBlobStore } from '../../../src/stores/memory-blob-store.ts'
 import { MemoryLocalStore } from '../../../src/stores/memory-local-store.ts'
 
@@ -33,7 +35,7 @@ async function saved(index: DocIndex, store = new MemoryLocalStore()): Promise<M
   return store
 }
 
-async function loaded(store: MemoryLocalStore): Promise<DocIndex> {
+async function loaded(store: LocalStore): Promise<DocIndex> {
   const index = new DocIndex()
   await index.load(store)
   return index
@@ -238,11 +240,24 @@ describe('DocIndex storage', () => {
     )
   })
 
-  it.each([1, 2] as const)(
-    'reads a store of format %i (256 buckets; chunks of entry objects) and rewrites its index in columns, in one write',
-    async (format) => {
+  it.each([
+    [1, 'MemoryLocalStore'],
+    [2, 'MemoryLocalStore'],
+    [1, 'IdbLocalStore'],
+    [2, 'IdbLocalStore'],
+  ] as const)(
+    'reads a store of format %i (256 buckets; chunks of entry objects) and rewrites its index in columns, in one write (%s)',
+    async (format, kind) => {
       const remote = new MemoryBlobStore()
-      const local = new MemoryLocalStore()
+      const local: LocalStore =
+        kind === 'IdbLocalStore'
+          ? await IdbLocalStore.open({
+              dbName: 'diary',
+              indexedDB: new IDBFactory(),
+              keyRange: IDBKeyRange,
+              locks: null,
+            })
+          : new MemoryLocalStore()
       const summarize = (doc: Y.Doc) => doc.getText('t').toString()
       let engine = await SyncEngine.open({ remote, local, root: '/p', autoSync: false, summarize })
       for (let i = 0; i < 300; i++) {
@@ -266,6 +281,7 @@ describe('DocIndex storage', () => {
         const bucket = Object.entries(byBucket.get(b) ?? {})
         return [bucket.map(([id]) => id), bucket.map(([, e]) => e)]
       }
+      for (const key of await local.keys(keys.indexPrefix)) writes.push([key, undefined])
       for (let c = 0; c < 16; c++) {
         const chunk = Array.from({ length: 16 }, (_, i) => columns(c * 16 + i))
         writes.push([keys.indexChunk(c), format === 1 ? undefined : json(chunk)])
