@@ -6,11 +6,9 @@
  * list-ready and to every entry opened, heap, and the per-save cost. The
  * largest size is profiled (`node --cpu-prof`).
  *
- * The cold starts of all sizes run last, taking turns size by size, three
- * times over: the machine drifts over minutes (every entry of the same
- * 100,000-entry store opened in 4.5 s, and 20 minutes later in 6.5–7.0 s),
- * and a size measured once, minutes after the one before, carried that drift
- * into their ratio.
+ * The bootstraps and the cold starts take turns, size by size, three times
+ * over (see `inTurns`): every size's pool stays on its emulator until its
+ * bootstraps are measured.
  */
 import { mkdtemp, rename, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -51,34 +49,127 @@ export interface GrowthOptions {
   onPoints?(points: GrowthPoint[]): void
 }
 
-/** Measures every size in turn, then the cold starts of all sizes. */
+/**
+ * Prepares every size in turn (its device, heap and pool, on an emulator of
+ * its own that stays up), then measures the bootstraps with the sizes taking
+ * turns, then each size's compaction, per-save cost and the cold starts.
+ */
 export async function measureGrowth(o: GrowthOptions): Promise<GrowthPoint[]> {
   const sizes = o.sizes ?? GROWTH_SIZES
+  const largest = Math.max(...sizes)
   const points: GrowthPoint[] = []
+  const runs: SizeRun[] = []
   // Each size's local device outlives its size's emulator and temp folder, for the cold starts.
   const devices = await mkdtemp(join(tmpdir(), 'y-dropbox-growth-devices-'))
   try {
-    const tasks: ColdStartDevice[] = []
     for (const size of sizes) {
       o.onSize?.(size)
-      const dir = join(devices, String(size))
-      const { point, task } = await measureSize(
-        size,
-        o,
-        o.profile !== false && size === Math.max(...sizes),
-        dir,
+      runs.push(
+        await prepareSize(size, o, o.profile !== false && size === largest, join(devices, String(size))),
       )
-      points.push(point)
-      tasks.push(task)
-      o.onPoints?.(points)
       collectGarbage()
     }
-    const colds = await coldStartsInChildren(o.progress, tasks, 3)
+    const logs = await inTurns(runs, (run) => childBootstrap(run.ctx, run.pool.root, 'logs'))
+    for (const run of runs) {
+      await on(run, async () => {
+        if (run.profile)
+          run.profiles.push(
+            profileNote(
+              `(b) logs only at ${run.size}`,
+              await profileBootstrap(run.ctx, run.pool.root, 'logs'),
+            ),
+          )
+        await measureCompaction(run.ctx, run.pool)
+      })
+    }
+    const snapshots = await inTurns(runs, (run) => childBootstrap(run.ctx, run.pool.root, 'snapshot'))
+    for (const [i, run] of runs.entries()) {
+      const save = await on(run, async () => {
+        if (run.profile)
+          run.profiles.push(
+            profileNote(
+              `(a) after compaction at ${run.size}`,
+              await profileBootstrap(run.ctx, run.pool.root, 'snapshot'),
+            ),
+          )
+        // Per-save needs a device that joined the pool in this process.
+        await measureBootstrap(run.ctx, run.pool, 'snapshot', { baseline: false })
+        return measurePerSave(run.ctx, run.pool)
+      })
+      points.push({
+        size: run.size,
+        editsPerEntry: run.editsPerEntry,
+        stateBytes: run.stateBytes,
+        logBytes: run.pool.logBytes,
+        logFiles: run.pool.logFiles,
+        buildMs: run.pool.buildMs,
+        bootstrapLogs: logs[i]!,
+        bootstrapSnapshot: snapshots[i]!,
+        save: { uploadBytes: save.uploadBytes, calls: save.roundCalls + save.otherCalls },
+        memory: run.memory,
+        profiles: run.profiles,
+        totalMs: run.busyMs,
+      })
+      await run.close()
+      o.onPoints?.(points)
+    }
+    const colds = await coldStartsInChildren(
+      o.progress,
+      runs.map((run) => run.task),
+      ROUNDS,
+    )
     for (const [i, cold] of colds.entries()) points[i]!.cold = cold
     o.onPoints?.(points)
     return points
   } finally {
+    for (const run of runs) await run.close()
     await rm(devices, { recursive: true, force: true })
+  }
+}
+
+/** Rounds of the measurements that take turns (bootstraps, cold starts); each size's figure is its median. */
+const ROUNDS = 3
+
+/** One size, prepared: its emulator (kept up until `close()`), pool, device kept on disk, and heap. */
+interface SizeRun {
+  size: number
+  editsPerEntry: number
+  stateBytes: number
+  ctx: BenchContext
+  pool: Awaited<ReturnType<typeof buildPool>>
+  memory: { openBytes: number; encodedBytes: number }
+  task: ColdStartDevice
+  profile: boolean
+  profiles: string[]
+  /** Time spent on it so far. */
+  busyMs: number
+  close(): Promise<void>
+}
+
+/**
+ * Runs `measure` on every size in turn, {@link ROUNDS} times over, and keeps
+ * each size's median run: the machine drifts over minutes (every entry of the
+ * same 100,000-entry store opened in 4.5 s, and 20 minutes later in
+ * 6.5–7.0 s), and a size measured once, minutes after the one before, carried
+ * that drift into their ratio.
+ */
+async function inTurns<T extends { ms: number }>(
+  runs: SizeRun[],
+  measure: (run: SizeRun) => Promise<T>,
+): Promise<T[]> {
+  const results: T[][] = runs.map(() => [])
+  for (let round = 0; round < ROUNDS; round++)
+    for (const [i, run] of runs.entries()) results[i]!.push(await on(run, () => measure(run)))
+  return results.map((rounds) => [...rounds].sort((a, b) => a.ms - b.ms)[Math.floor(rounds.length / 2)]!)
+}
+
+/** Runs one step of a size, counting its time in the size's. */
+async function on<T>(run: SizeRun, step: () => Promise<T>): Promise<T> {
+  const started = performance.now()
+  try {
+    return await step()
+  } finally {
+    run.busyMs += performance.now() - started
   }
 }
 
@@ -93,13 +184,13 @@ async function childBootstrap(ctx: BenchContext, root: string, mode: BootstrapMo
   return { ms: result.ms, calls: calls.calls, bytes: calls.bytesDown }
 }
 
-/** One size's figures but the cold start, and the cold start's task on a device kept in `deviceDir`. */
-async function measureSize(
+/** Builds one size's device (kept in `deviceDir` for the cold starts), measures its heap, and writes its pool. */
+async function prepareSize(
   size: number,
   o: GrowthOptions,
   profile: boolean,
   deviceDir: string,
-): Promise<{ point: GrowthPoint; task: ColdStartDevice }> {
+): Promise<SizeRun> {
   const editsPerEntry = o.editsPerEntry ?? GROWTH_EDITS
   const { ctx, dispose } = await createContext({
     size,
@@ -110,6 +201,14 @@ async function measureSize(
     profile,
     ...(o.emulator ? { emulator: o.emulator } : {}),
   })
+  let closed = false
+  let pool: Awaited<ReturnType<typeof buildPool>> | undefined
+  const close = async () => {
+    if (closed) return
+    closed = true
+    if (pool) await closePool(pool)
+    await dispose()
+  }
   try {
     const started = performance.now()
     ctx.progress.phase(`${size.toLocaleString('en')} entries: generating the diary`, 1)
@@ -121,47 +220,22 @@ async function measureSize(
     await rename(device.fsDir, deviceDir)
     const task = coldStartTask({ ...device, fsDir: deviceDir })
     collectGarbage()
-    const pool = await buildPool(ctx)
-    const profiles: string[] = []
-    let point: Omit<GrowthPoint, 'memory'>
-    try {
-      const logs = await childBootstrap(ctx, pool.root, 'logs')
-      if (profile)
-        profiles.push(profileNote(`(b) logs only at ${size}`, await profileBootstrap(ctx, pool.root, 'logs')))
-      await measureCompaction(ctx, pool)
-      const snapshot = await childBootstrap(ctx, pool.root, 'snapshot')
-      if (profile)
-        profiles.push(
-          profileNote(`(a) after compaction at ${size}`, await profileBootstrap(ctx, pool.root, 'snapshot')),
-        )
-      // Per-save needs a device that joined the pool in this process.
-      await measureBootstrap(ctx, pool, 'snapshot', { baseline: false })
-      const save = await measurePerSave(ctx, pool)
-      point = {
-        size,
-        editsPerEntry,
-        stateBytes: diary.stateBytes,
-        logBytes: pool.logBytes,
-        logFiles: pool.logFiles,
-        buildMs: pool.buildMs,
-        bootstrapLogs: logs,
-        bootstrapSnapshot: snapshot,
-        save: { uploadBytes: save.uploadBytes, calls: save.roundCalls + save.otherCalls },
-        profiles,
-        totalMs: 0,
-      }
-    } finally {
-      await closePool(pool)
-    }
+    pool = await buildPool(ctx)
     return {
-      point: {
-        ...point,
-        memory: { openBytes: memory.openBytes, encodedBytes: memory.encodedBytes },
-        totalMs: performance.now() - started,
-      },
+      size,
+      editsPerEntry,
+      stateBytes: diary.stateBytes,
+      ctx,
+      pool,
+      memory: { openBytes: memory.openBytes, encodedBytes: memory.encodedBytes },
       task,
+      profile,
+      profiles: [],
+      busyMs: performance.now() - started,
+      close,
     }
-  } finally {
-    await dispose()
+  } catch (error) {
+    await close()
+    throw error
   }
 }

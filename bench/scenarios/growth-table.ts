@@ -105,11 +105,12 @@ export function growthResult(points: GrowthPoint[]): ScenarioResult {
       `The diary at ${sorted.map((p) => n(p.size)).join(', ')} entries, each with ${sorted[0]?.editsPerEntry ?? '?'} ` +
       "edits (fewer than the main run's 20, at every size alike, so 100,000 entries fit the run's time), each " +
       'size on a fresh emulator: first a device holding the diary, written to its LocalStore (FsLocalStore on ' +
-      'disk; IndexedDB is measured in a real browser in scenario 9), and its heap; then the pool written in one ' +
-      'sync per edit round, a new device joining on the logs (in a process of its own, as on a real device), ' +
-      "compaction, a new device joining after it (the same), and saves. Last, each size's device is reopened " +
-      'from its LocalStore in a process of its own, the sizes taking turns, three rounds (medians), so that ' +
-      'the sizes meet the machine alike: the same start of 100,000 entries took 4.5 s, and 6.5–7.0 s 20 minutes ' +
+      'disk; IndexedDB is measured in a real browser in scenario 9), and its heap, and the pool written in one ' +
+      'sync per edit round, on an emulator that stays up. Then new devices join on the logs (each in a process ' +
+      'of its own, as on a real device), the pools are compacted, new devices join after compaction (the ' +
+      "same), saves are measured, and each size's device is reopened from its LocalStore in a process of its " +
+      'own. The joins and the reopenings take turns, size after size, three rounds (medians), so that the ' +
+      'sizes meet the machine alike: the same start of 100,000 entries took 4.5 s, and 6.5–7.0 s 20 minutes ' +
       'later. Rows compare the largest size with the one ' +
       'before: 10× the entries should cost at most 10×.',
     rows,
