@@ -393,9 +393,9 @@ function decodeChunk(bytes: Uint8Array, key: string): Array<StoredBucket | Map<s
 type EarlierColumns = [ids: string[], entries: IndexEntry[]]
 
 /**
- * A stored bucket as a map. Stores of the first chunked layout (before
- * columns) hold `[id, entry]` pairs: read as such, they are rewritten as
- * columns when their chunk is next written.
+ * A bucket of an earlier chunked layout as a map: `[id, entry]` pairs (the
+ * first), or an id column beside an entry object per id (format 2). The
+ * first save after the load writes it again in today's columns (`#put`).
  */
 function bucketFrom(stored: EarlierColumns | Pair[]): Map<string, IndexEntry> {
   if (isPairs(stored)) return new Map(stored)
