@@ -370,9 +370,14 @@ function notIndex(key: string): CorruptBlobError {
 /** Columns of equal length, ids and times as such: anything else is refused before it is used. */
 function checkedBucket(value: unknown, key: string): StoredBucket {
   if (!Array.isArray(value) || value.length !== 5 || !value.every(Array.isArray)) throw notIndex(key)
-  const [ids, updatedAt] = value as StoredBucket
+  const [ids, updatedAt, flags, summaryBy] = value as StoredBucket
   if (!value.every((column: unknown[]) => column.length === ids.length)) throw notIndex(key)
-  if (!ids.every((id) => typeof id === 'string') || !updatedAt.every((at) => typeof at === 'number'))
+  if (
+    !ids.every((id) => typeof id === 'string') ||
+    !updatedAt.every((at) => typeof at === 'number') ||
+    !flags.every((f) => Number.isInteger(f)) ||
+    !summaryBy.every((by) => by === null || typeof by === 'string')
+  )
     throw notIndex(key)
   return value as StoredBucket
 }

@@ -130,6 +130,9 @@ describe('DocIndex storage', () => {
       [keys.indexChunk(3), JSON.stringify({ v: 3, b: Array(16).fill([['a'], [], [], [], []]) })],
       [keys.index(5), JSON.stringify({ v: 3, b: [[1], [2], [0], [null], [null]] })],
       [keys.index(5), '7'],
+      [keys.index(5), JSON.stringify({ v: 3, b: [['a'], [2], ['1'], [null], [null]] })],
+      [keys.index(5), JSON.stringify({ v: 3, b: [['a'], [2], [0.5], [null], [null]] })],
+      [keys.index(5), JSON.stringify({ v: 3, b: [['a'], [2], [8], [4], [{}]] })],
     ]
     for (const [key, text] of cases) {
       const store = new MemoryLocalStore()
