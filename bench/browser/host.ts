@@ -3,6 +3,10 @@
  * 127.0.0.1, and opens browser sessions on one profile folder (so IndexedDB
  * persists between them). Each session is a fresh browser process: a cold
  * start reads from disk, as after a restart of the user's browser.
+ * Each store is measured in an origin of its own, `http://<site>.localhost:<port>`,
+ * as an app's data lives in the app's origin: Chromium resolves every
+ * `*.localhost` name to the loopback and counts it a secure context (so
+ * WebCrypto is there, as on an https app).
  * Chromium is found (or installed) by `scripts/ensure-chromium.mjs`.
  */
 import { spawnSync } from 'node:child_process'
@@ -16,12 +20,26 @@ import { chromium } from 'playwright-core'
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-sync']
 
 /** The page's functions (see page.ts). */
-export type PageFunction = 'seed' | 'coldOurs' | 'coldOneDoc' | 'coldPerEntry' | 'bootstrap' | 'openEmpty'
+export type PageFunction =
+  | 'seedOurs'
+  | 'seedOneDoc'
+  | 'seedPerEntry'
+  | 'coldOurs'
+  | 'coldOneDoc'
+  | 'coldPerEntry'
+  | 'bootstrap'
+  | 'openEmpty'
+
+/**
+ * The origins the page is served from, one per store: our engine's, y-indexeddb's
+ * one-document diary, its per-entry databases, and the device that joins the pool.
+ */
+export type Site = 'ours' | 'one-doc' | 'per-entry' | 'join'
 
 /** A served page and a browser profile. */
 export interface BrowserHost {
-  /** Runs `fn(args)` in the page, in a new browser session on the profile, and closes it. */
-  session<T>(fn: PageFunction, args: unknown): Promise<T>
+  /** Runs `fn(args)` in the page at `site`, in a new browser session on the profile, and closes it. */
+  session<T>(site: Site, fn: PageFunction, args: unknown): Promise<T>
   close(): Promise<void>
 }
 
@@ -60,10 +78,10 @@ export async function startBrowserHost(tmp: string): Promise<BrowserHost> {
     else if (req.url === '/') res.writeHead(200, { 'Content-Type': 'text/html' }).end(html)
     else res.writeHead(404).end()
   })
-  const base = await listen(server)
+  const port = await listen(server)
   const profile = await mkdtemp(join(tmp, 'chromium-profile-'))
   return {
-    async session<T>(fn: PageFunction, args: unknown): Promise<T> {
+    async session<T>(site: Site, fn: PageFunction, args: unknown): Promise<T> {
       const context = await chromium.launchPersistentContext(profile, {
         executablePath,
         headless: true,
@@ -74,7 +92,7 @@ export async function startBrowserHost(tmp: string): Promise<BrowserHost> {
         const page = await context.newPage()
         page.setDefaultTimeout(0)
         page.on('pageerror', (error) => errors.push(error.message))
-        await page.goto(base)
+        await page.goto(`http://${site}.localhost:${port}/`)
         await page.waitForFunction(() => 'bench' in globalThis)
         return (await page.evaluate(
           ([name, a]) =>
@@ -86,7 +104,7 @@ export async function startBrowserHost(tmp: string): Promise<BrowserHost> {
       } catch (error) {
         const more = errors.length > 0 ? ` (page errors: ${errors.join('; ')})` : ''
         throw new Error(
-          `Chromium benchmark, ${fn}: ${error instanceof Error ? error.message : String(error)}${more}`,
+          `Chromium benchmark, ${fn} at ${site}.localhost: ${error instanceof Error ? error.message : String(error)}${more}`,
         )
       } finally {
         await context.close()
@@ -99,13 +117,14 @@ export async function startBrowserHost(tmp: string): Promise<BrowserHost> {
   }
 }
 
-function listen(server: Server): Promise<string> {
+/** Listens on the loopback; resolves with the port. */
+function listen(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
       if (!address || typeof address !== 'object') return reject(new Error('the page server has no port'))
-      resolve(`http://127.0.0.1:${address.port}/`)
+      resolve(address.port)
     })
   })
 }

@@ -1,9 +1,10 @@
 /**
- * The benchmark page run in Chromium (bundled by `chromium-host.ts`): builds
+ * The benchmark page run in Chromium (bundled and served by `host.ts`): builds
  * the diary in the browser's real IndexedDB, through our engine
  * (IdbLocalStore) and through y-indexeddb, then, in fresh browser sessions,
  * measures cold starts and a bootstrap through the emulator. Every function
- * is called by playwright through `globalThis.bench` and returns plain data.
+ * is called by playwright through `globalThis.bench` and returns plain data;
+ * the host serves each store from an origin of its own.
  */
 import { IdbLocalStore, MemoryCloud, SyncEngine } from '@y-dropbox/core'
 import { createDropboxBlobStore } from '@y-dropbox/dropbox-provider'
@@ -23,7 +24,7 @@ const OURS = 'bench-ours'
 const ONE_DOC = 'yidb-diary'
 const ROOT = '/bench-local'
 
-/** What seeding did, per store. */
+/** What seeding did, per store (each store is seeded in its own origin). */
 export interface SeedFigures {
   entries: number
   oursMs: number
@@ -73,10 +74,21 @@ function stored(p: IndexeddbPersistence): Promise<void> {
   })
 }
 
-async function seed(o: { entries: number; editsPerEntry: number; seed: number; budgetMs: number }) {
-  const diary = generateDiary({ entries: o.entries, editsPerEntry: o.editsPerEntry, seed: o.seed })
-  // Ours: through the engine, as an app writes it (summaries included), flushed per batch.
-  let start = now()
+/** What seeding asks for: the diary's shape, and the budget of the per-entry store. */
+interface SeedOptions {
+  entries: number
+  editsPerEntry: number
+  seed: number
+  budgetMs: number
+}
+
+const diaryOf = (o: SeedOptions) =>
+  generateDiary({ entries: o.entries, editsPerEntry: o.editsPerEntry, seed: o.seed })
+
+/** Ours: through the engine, as an app writes it (summaries included), flushed per batch. */
+async function seedOurs(o: SeedOptions) {
+  const diary = diaryOf(o)
+  const start = now()
   const local = await IdbLocalStore.open({ dbName: OURS })
   const engine = await engineOn(local)
   await engine.activate()
@@ -84,9 +96,13 @@ async function seed(o: { entries: number; editsPerEntry: number; seed: number; b
   await engine.syncNow()
   await engine.close()
   await local.close()
-  const oursMs = now() - start
-  // y-indexeddb, the whole diary in one document: entries in a Y.Map, each entry's edits in one transaction.
-  start = now()
+  return { ms: now() - start }
+}
+
+/** y-indexeddb, the whole diary in one document: entries in a Y.Map, each entry's edits in one transaction. */
+async function seedOneDoc(o: SeedOptions) {
+  const diary = diaryOf(o)
+  const start = now()
   const diaryDoc = new Y.Doc()
   const persistence = new IndexeddbPersistence(ONE_DOC, diaryDoc)
   await persistence.whenSynced
@@ -105,10 +121,14 @@ async function seed(o: { entries: number; editsPerEntry: number; seed: number; b
   await stored(persistence)
   await persistence.destroy()
   diaryDoc.destroy()
-  const oneDocMs = now() - start
-  // y-indexeddb, one database per entry, every edit stored as it happens; within the budget.
-  start = now()
-  let perEntryStored = 0
+  return { ms: now() - start }
+}
+
+/** y-indexeddb, one database per entry, every edit stored as it happens; within the budget. */
+async function seedPerEntry(o: SeedOptions) {
+  const diary = diaryOf(o)
+  const start = now()
+  let count = 0
   for (const entry of diary.entries) {
     if (now() - start > o.budgetMs) break
     const doc = new Y.Doc()
@@ -118,9 +138,9 @@ async function seed(o: { entries: number; editsPerEntry: number; seed: number; b
     await stored(p)
     await p.destroy()
     doc.destroy()
-    perEntryStored++
+    count++
   }
-  return { entries: diary.entries.length, oursMs, oneDocMs, perEntryStored, perEntryMs: now() - start }
+  return { stored: count, ms: now() - start }
 }
 
 /**
@@ -232,7 +252,9 @@ async function bootstrap(o: { emulatorUrl: string; appKey: string; accessToken: 
 }
 
 ;(globalThis as { bench?: unknown }).bench = {
-  seed,
+  seedOurs,
+  seedOneDoc,
+  seedPerEntry,
   coldOurs,
   coldOneDoc,
   coldPerEntry,
