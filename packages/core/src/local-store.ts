@@ -24,6 +24,13 @@ export interface LocalStore {
    * whole batch is stored or none of it. Resolves once it is durable.
    */
   write(batch: LocalWrite[]): Promise<void>
+  /**
+   * Bytes (keys and values) past which one write costs this store more than
+   * several smaller ones. Where a batch does not need to be atomic as a whole,
+   * the engine then writes its parts in turn, each under this size. Optional:
+   * without it, every batch is one write.
+   */
+  readonly maxWriteBytes?: number
   /** Releases the store; later calls reject. */
   close(): Promise<void>
   /**

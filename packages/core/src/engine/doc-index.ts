@@ -213,32 +213,46 @@ export class DocIndex {
    * buckets) once {@link FOLD_AT} of them would be stored on their own.
    */
   takeWrites(): LocalWrite[] {
+    return this.takeWriteGroups().flat()
+  }
+
+  /**
+   * The writes of {@link takeWrites}, grouped so that each group leaves the
+   * stored index whole on its own: a bucket stored apart, or a chunk with the
+   * deletion of its buckets stored apart. Written in turn, a crash between
+   * two groups leaves every bucket as it was before or after.
+   */
+  takeWriteGroups(): LocalWrite[][] {
     const chunks = new Set(this.#fold)
     for (const b of this.#dirty) this.#loose.add(b)
     for (let c = 0; c < CHUNKS; c++) if (this.#looseIn(c) >= FOLD_AT) chunks.add(c)
-    const writes: LocalWrite[] = []
+    const groups: LocalWrite[][] = []
     for (const b of this.#dirty) {
       if (chunks.has(chunkOf(b))) continue
       // Written even when empty: it must replace what the chunk holds of it.
-      writes.push([keys.index(b), encodeJson({ v: LAYOUT, b: this.#storedBucket(b) } satisfies StoredLoose)])
+      groups.push([
+        [keys.index(b), encodeJson({ v: LAYOUT, b: this.#storedBucket(b) } satisfies StoredLoose)],
+      ])
     }
     for (const c of chunks) {
       const stored: StoredBucket[] = []
+      const group: LocalWrite[] = []
       for (let b = c * CHUNK_BUCKETS; b < (c + 1) * CHUNK_BUCKETS; b++) {
         stored.push(this.#storedBucket(b))
         // Every bucket key, not only those this index knows of: a write that failed may have left one.
-        writes.push([keys.index(b), undefined])
+        group.push([keys.index(b), undefined])
         this.#loose.delete(b)
       }
       const empty = stored.every(([ids]) => ids.length === 0)
-      writes.push([
+      group.push([
         keys.indexChunk(c),
         empty ? undefined : encodeJson({ v: LAYOUT, b: stored } satisfies StoredChunk),
       ])
+      groups.push(group)
     }
     this.#dirty.clear()
     this.#fold.clear()
-    return writes
+    return groups
   }
 
   /** The bucket as stored: the columns as loaded when nothing touched it since. */

@@ -11,6 +11,7 @@ import { type BlobEntry, decodeBlob, encodeBlob } from '../format/blob.ts'
 import type { LocalWrite } from '../local-store.ts'
 import type { SyncContext } from './context.ts'
 import { keys } from './local-state.ts'
+import { writeInParts } from './write-parts.ts'
 
 /** Largest batch body before a push is split into several files. */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024
@@ -51,9 +52,10 @@ export async function packPending(ctx: SyncContext): Promise<number> {
       entries = []
       size = 0
     }
+    const cleared: LocalWrite[][] = []
     for (const id of ids) {
       const update = await core.store.get(keys.pending(id))
-      writes.push([keys.pending(id), undefined])
+      cleared.push([[keys.pending(id), undefined]])
       if (!update) continue
       const index = core.index.get(id)
       const entry: BlobEntry = {
@@ -72,8 +74,12 @@ export async function packPending(ctx: SyncContext): Promise<number> {
     }
     if (entries.length > 0) await sealBatch()
     core.pendingIds.clear()
-    writes.push(...core.index.takeWrites())
-    await core.saveState(writes)
+    // The sealed batches and the seqs they took are one write. Clearing the pending marks and the
+    // summaries' dirty flags may follow in parts (IndexedDB): a crash before them sends those
+    // changes once more, which merging ignores.
+    await writeInParts(core.store, writes, [...cleared, ...core.index.takeWriteGroups()], (w) =>
+      core.saveState(w),
+    )
     return sealed
   })
 }
