@@ -47,8 +47,8 @@ export class IdbLocalStore implements LocalStore {
    * Chromium keeps a transaction's changes in memory up to 1 MiB; past that it
    * writes an undo log holding the old value of every key changed, and the
    * deleted undo logs slow every later start of IndexedDB for this origin
-   * until LevelDB compacts them (150-250 ms measured after a 10,000-entry
-   * diary's first push, 40-60 ms without it).
+   * until LevelDB compacts them (in a lab, 144-216 ms after a 10,000-entry
+   * diary's first push in one transaction, 71-105 ms with it in parts).
    */
   readonly maxWriteBytes = 512 * 1024
   readonly #db: IDBDatabase
