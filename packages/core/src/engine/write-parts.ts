@@ -12,9 +12,11 @@ import type { LocalStore, LocalWrite } from '../local-store.ts'
  */
 const WRITE_OVERHEAD = 200
 
-/** About what a write costs a store: its key (UTF-16), its value and the store's own records. */
-function writeBytes([key, value]: LocalWrite): number {
-  return WRITE_OVERHEAD + 2 * key.length + (value?.byteLength ?? 0)
+/** About what writes cost a store: their keys (UTF-16), values and the store's own records. */
+export function writesBytes(writes: readonly LocalWrite[]): number {
+  let bytes = 0
+  for (const [key, value] of writes) bytes += WRITE_OVERHEAD + 2 * key.length + (value?.byteLength ?? 0)
+  return bytes
 }
 
 /**
@@ -26,7 +28,7 @@ export function packGroups(groups: readonly LocalWrite[][], maxBytes: number): L
   let part: LocalWrite[] = []
   let size = 0
   for (const group of groups) {
-    const bytes = group.reduce((sum, write) => sum + writeBytes(write), 0)
+    const bytes = writesBytes(group)
     if (part.length > 0 && size + bytes > maxBytes) {
       parts.push(part)
       part = []
@@ -54,9 +56,11 @@ export async function writeInParts(
   writeFirst: (writes: LocalWrite[]) => Promise<void>,
 ): Promise<void> {
   const max = store.maxWriteBytes
-  const all = [...first, ...later.flat()]
-  if (max === undefined || all.reduce((sum, write) => sum + writeBytes(write), 0) <= max) {
-    await writeFirst(all)
+  if (
+    max === undefined ||
+    later.reduce((sum, group) => sum + writesBytes(group), writesBytes(first)) <= max
+  ) {
+    await writeFirst([...first, ...later.flat()])
     return
   }
   await writeFirst(first)

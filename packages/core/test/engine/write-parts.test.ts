@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { keys } from '../../src/engine/local-state.ts'
-import { packGroups } from '../../src/engine/write-parts.ts'
+import { packGroups, writesBytes } from '../../src/engine/write-parts.ts'
 import type { LocalWrite } from '../../src/local-store.ts'
 import { contents, MemoryCloud, MemoryLocalStore, openDevice, setField } from './helpers.ts'
 
 const bytes = (n: number) => new Uint8Array(n)
-const cost = (writes: LocalWrite[]) =>
-  writes.reduce((sum, [k, v]) => sum + 2 * k.length + (v?.byteLength ?? 0), 0)
 
 /** A store that asks for writes under `maxWriteBytes`, records every write, and can refuse one. */
 class SmallWriteStore extends MemoryLocalStore {
@@ -68,7 +66,7 @@ describe('packGroups', () => {
     const parts = packGroups(groups, 700)
     expect(parts.map((part) => part.map(([key]) => key))).toEqual([['a', 'b', 'c'], ['d'], ['e', 'f']])
     expect(parts.flat()).toEqual(groups.flat())
-    for (const part of parts) if (part.length > 1) expect(cost(part)).toBeLessThanOrEqual(700)
+    for (const part of parts) if (part.length > 1) expect(writesBytes(part)).toBeLessThanOrEqual(700)
     expect(packGroups([], 700)).toEqual([])
   })
 })
@@ -84,7 +82,7 @@ describe('a push on a store that asks for small writes (maxWriteBytes)', () => {
     expect(clearsMarks(local.written[sealing]!)).toBe(false)
     const after = local.written.slice(sealing + 1).filter(clearsMarks)
     expect(after.length).toBeGreaterThan(1)
-    for (const part of after) expect(cost(part)).toBeLessThanOrEqual(local.maxWriteBytes)
+    for (const part of after) expect(writesBytes(part)).toBeLessThanOrEqual(local.maxWriteBytes)
     expect(await local.keys(keys.pendingPrefix)).toEqual([])
     expect(phone.engine.status.pending).toBe(0)
     await tablet.engine.syncNow()
