@@ -24,15 +24,6 @@ const OURS = 'bench-ours'
 const ONE_DOC = 'yidb-diary'
 const ROOT = '/bench-local'
 
-/** What seeding did, per store (each store is seeded in its own origin). */
-export interface SeedFigures {
-  entries: number
-  oursMs: number
-  oneDocMs: number
-  perEntryStored: number
-  perEntryMs: number
-}
-
 const now = () => performance.now()
 
 function engineOn(local: IdbLocalStore, cloud = new MemoryCloud()) {
