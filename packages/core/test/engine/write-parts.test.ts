@@ -108,6 +108,35 @@ describe('a push on a store that asks for small writes (maxWriteBytes)', () => {
     expect(merged['entry-7']).toEqual({ notes: notes(7) })
   })
 
+  it('with background sync alone, two devices saving at the same moment both end with every entry', async () => {
+    const cloud = new MemoryCloud()
+    const auto = { autoSync: true, pushDelayMs: 10, pollIntervalMs: 60_000 }
+    const stores = [new SmallWriteStore(), new SmallWriteStore()]
+    const devices = await Promise.all(
+      ['phone', 'tablet'].map((name, i) => openDevice(cloud, name, { ...auto, local: stores[i]! })),
+    )
+    for (const { engine } of devices) await engine.activate()
+    await Promise.all(
+      devices.map(async ({ engine }, d) => {
+        for (let i = 0; i < 30; i++) await setField(engine, `entry-${d}-${i}`, 'notes', notes(100 * d + i))
+      }),
+    )
+    for (const { engine } of devices)
+      await expect.poll(() => engine.list().length, { timeout: 10_000, interval: 20 }).toBe(60)
+    await expect
+      .poll(async () => JSON.stringify(await contents(devices[0]!.engine)), { timeout: 10_000, interval: 20 })
+      .toBe(JSON.stringify(await contents(devices[1]!.engine)))
+    for (const local of stores) {
+      await expect.poll(() => local.keys(keys.pendingPrefix), { timeout: 10_000, interval: 20 }).toEqual([])
+      // The marks were cleared after the sealing write, in parts under the size.
+      const sealing = local.written.findIndex((batch) => batch.some(([key, value]) => isOutbox(key) && value))
+      expect(clearsMarks(local.written[sealing]!)).toBe(false)
+      expect(local.written.slice(sealing + 1).some(clearsMarks)).toBe(true)
+    }
+    expect((await contents(devices[0]!.engine))['entry-1-7']).toEqual({ notes: notes(107) })
+    for (const { engine } of devices) await engine.close()
+  })
+
   it('writes everything as one when it fits under the size', async () => {
     const local = new SmallWriteStore(16 * 1024)
     const cloud = new MemoryCloud()
