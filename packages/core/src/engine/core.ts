@@ -38,9 +38,15 @@ export class EngineCore {
   readonly #queue = new Map<string, Uint8Array[]>()
   readonly #live = new LiveDocs()
   #flushTimer: ReturnType<typeof setTimeout> | undefined
+  /** When the captured edits were due to be written (`Date.now()` time). */
+  #flushDueAt: number | undefined
   #closed = false
-  /** Called after each flush that stored changes (the sync layer schedules a push). */
-  onLocalChange: () => void = () => {}
+  /**
+   * Called after each flush that stored changes (the sync layer schedules a
+   * push), with the time the write was due: the push delay counts from then,
+   * not from when the write ended, so a slow store does not delay the upload.
+   */
+  onLocalChange: (dueAt?: number) => void = () => {}
 
   private constructor(
     readonly store: LocalStore,
@@ -177,6 +183,8 @@ export class EngineCore {
     if (this.#queue.size === 0) return
     const queued = [...this.#queue]
     this.#queue.clear()
+    const dueAt = Math.min(this.#flushDueAt ?? Number.POSITIVE_INFINITY, Date.now())
+    this.#flushDueAt = undefined
     const writes: LocalWrite[] = []
     const event: DocsEvent = { added: [], changed: [], deleted: [], origin: 'local' }
     const now = this.options.now()
@@ -217,7 +225,7 @@ export class EngineCore {
     writes.push(...this.index.takeWrites())
     await this.store.write(writes)
     this.events.emit('docs', [event])
-    this.onLocalChange()
+    this.onLocalChange(dueAt)
   }
 
   /** Persists the device state (with any extra writes) in one atomic write. */
@@ -315,6 +323,7 @@ export class EngineCore {
 
   #scheduleFlush(): void {
     if (this.#flushTimer || this.#closed) return
+    this.#flushDueAt = Date.now() + this.options.flushDelayMs
     this.#flushTimer = setTimeout(() => {
       this.#flushTimer = undefined
       this.lock

@@ -41,7 +41,11 @@ export interface SyncEngineOptions {
   summarize?: (doc: Y.Doc) => unknown
   /** Sync in the background (push after changes, watch or poll for remote ones). Default true. */
   autoSync?: boolean
-  /** Delay between a change and its push, so a burst of edits becomes one upload. Default 1000 ms. */
+  /**
+   * Delay between a change's local write (when it was due, after
+   * `flushDelayMs`) and its push, so a burst of edits becomes one upload.
+   * Default 1000 ms.
+   */
   pushDelayMs?: number
   /** How often to look for remote changes when the store cannot watch. Default 30000 ms. */
   pollIntervalMs?: number

@@ -55,9 +55,9 @@ export class SyncEngine extends DocCollection {
       options.remote,
       options,
     )
-    core.onLocalChange = () => {
+    core.onLocalChange = (dueAt) => {
       this.#status.refresh()
-      if (core.state.active) this.#loop.schedulePush()
+      if (core.state.active) this.#loop.schedulePush(dueAt)
     }
   }
 

@@ -72,24 +72,28 @@ export class SyncLoop {
   }
 
   /**
-   * Asks for a push after the debounce delay (restarted by every call). The
-   * push's round starts early, by twice the time its reads and sealing took
-   * lately (at most half the delay): it lists the pool, verifies `pool.json`
-   * and seals the batch while the delay runs out, then uploads when it has
-   * run out, one round trip sooner than if it began reading then.
+   * Asks for a push after the debounce delay, counted from `since` (when the
+   * change was due to be written locally; default now) and restarted by every
+   * call. The push's round starts early, by twice the time its reads and
+   * sealing took lately (at most half the delay): it lists the pool, verifies
+   * `pool.json` and seals the batch while the delay runs out, then uploads
+   * when it has run out, one round trip sooner than if it began reading then.
    */
-  schedulePush(): void {
+  schedulePush(since = Date.now()): void {
     if (!this.#running) return
     if (this.#pushTimer) clearTimeout(this.#pushTimer)
     const delay = this.options.pushDelayMs
-    const uploadAt = Date.now() + delay
+    const uploadAt = since + delay
     const early = Math.min(2 * this.host.beforeUploadMs(), delay / 2)
-    this.#pushTimer = setTimeout(() => {
-      this.#pushTimer = undefined
-      this.#pushDue = true
-      this.#uploadAt = uploadAt
-      this.#wake?.()
-    }, delay - early)
+    this.#pushTimer = setTimeout(
+      () => {
+        this.#pushTimer = undefined
+        this.#pushDue = true
+        this.#uploadAt = uploadAt
+        this.#wake?.()
+      },
+      Math.max(0, uploadAt - early - Date.now()),
+    )
   }
 
   async #run(signal: AbortSignal): Promise<void> {

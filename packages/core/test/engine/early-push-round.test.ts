@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import type { BlobStore } from '../../src/blob-store.ts'
 import { CorruptBlobError } from '../../src/errors.ts'
-import { MemoryCloud, openDevice, setField } from './helpers.ts'
+import type { LocalWrite } from '../../src/local-store.ts'
+import { MemoryCloud, MemoryLocalStore, openDevice, setField } from './helpers.ts'
 
 /** A client of `cloud` that records each call's start and end (ms since `t0`). */
 function recorded(cloud: MemoryCloud, latencyMs = 0) {
@@ -85,6 +86,38 @@ describe("a push's round", () => {
       expect(read.end).toBeLessThanOrEqual(put.start)
     }
     expect(put.start).toBeGreaterThanOrEqual(due)
+    await a.engine.close()
+  })
+
+  it('counts its delay from when the local write was due, so a slow store does not hold the upload back', async () => {
+    const cloud = new MemoryCloud()
+    const { remote, calls } = recorded(cloud)
+    const slowMs = 200
+    /** A store whose writes of document content (the flush) take `slowMs`. */
+    class SlowFlushStore extends MemoryLocalStore {
+      override async write(batch: LocalWrite[]): Promise<void> {
+        if (batch.some(([key, value]) => key.startsWith('d/') && value !== undefined))
+          await new Promise((resolve) => setTimeout(resolve, slowMs))
+        await super.write(batch)
+      }
+    }
+    const timing = { autoSync: true, pushDelayMs: 300, flushDelayMs: 10 }
+    const a = await openDevice(cloud, 'a', { remote, local: new SlowFlushStore(), ...timing })
+    await a.engine.activate()
+    // The round that follows activation ends before the edit (a round running then uploads at once).
+    await expect.poll(() => a.engine.status.state, { timeout: 10_000, interval: 5 }).not.toBe('syncing')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    calls.length = 0
+    const changedAt = Date.now()
+    await setField(a.engine, 'e1', 'pain', 1)
+    await expect
+      .poll(() => calls.some((c) => c.what.endsWith('.ydu')), { timeout: 10_000, interval: 5 })
+      .toBe(true)
+    const put = calls.find((c) => c.what.endsWith('.ydu'))!
+    const due = changedAt + timing.flushDelayMs + timing.pushDelayMs
+    expect(put.start).toBeGreaterThanOrEqual(due)
+    // Counted from the end of the slow write, the upload would leave at due + slowMs or later.
+    expect(put.start).toBeLessThan(due + slowMs / 2)
     await a.engine.close()
   })
 })

@@ -226,6 +226,20 @@ describe('SyncLoop', () => {
     expect(uploadAts[0]).toBeUndefined()
   })
 
+  it('counts the push delay from the time it is given (when the change was due to be written)', async () => {
+    const { loop, roundsAfter, uploadAts } = start(scripted())
+    expect(await roundsAfter(0)).toBe(1)
+    // The write was due 20 ms ago (a slow store): 30 ms are left of the 50.
+    const since = Date.now() - 20
+    loop.schedulePush(since)
+    expect(await roundsAfter(29)).toBe(1)
+    expect(await roundsAfter(1)).toBe(2)
+    expect(uploadAts[1]).toBe(since + 50)
+    // A write that took longer than the whole delay: the push's round runs at once.
+    loop.schedulePush(Date.now() - 80)
+    expect(await roundsAfter(0)).toBe(3)
+  })
+
   it('runs the next round at once when the last saw more work, then backs off while it keeps seeing more', async () => {
     const { roundsAfter } = start(scripted([], [true, true, true]))
     expect(await roundsAfter(0)).toBe(2)
