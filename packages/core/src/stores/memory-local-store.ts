@@ -95,18 +95,23 @@ const SLAB_SIZE = 64 * 1024
  * out these views (reads copy out), so sharing a slab is invisible.
  */
 function copyBatch(batch: LocalWrite[]): LocalWrite[] {
+  // Small bytes still to copy: a slab is no larger than what is left, so a value written alone
+  // is held in about its own size, not in a slab it would keep alive on its own.
+  let left = 0
+  for (const [, value] of batch) if (value && value.length <= SLAB_VALUE_MAX) left += value.length
   let slab = new Uint8Array(0)
   let at = 0
   return batch.map(([key, value]): LocalWrite => {
     if (value === undefined) return [key, undefined]
     if (value.length > SLAB_VALUE_MAX) return [key, value.slice()]
     if (at + value.length > slab.length) {
-      slab = new Uint8Array(SLAB_SIZE)
+      slab = new Uint8Array(Math.min(SLAB_SIZE, left))
       at = 0
     }
     const copy = slab.subarray(at, at + value.length)
     copy.set(value)
     at += value.length
+    left -= value.length
     return [key, copy]
   })
 }

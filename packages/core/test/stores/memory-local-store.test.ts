@@ -37,4 +37,15 @@ describe('MemoryLocalStore', () => {
     expect(await store.get('k/2999')).toEqual(bytes('value 2999 '.repeat(1 + (2999 % 7))))
     expect(await store.get('k/3000')).toEqual(new Uint8Array(10_000).fill(7))
   })
+
+  it('holds a small value written alone in about its own size, not in a whole slab', async () => {
+    const store = new MemoryLocalStore()
+    const before = process.memoryUsage().arrayBuffers
+    // One small write per key, as the engine's flushes and state saves make them.
+    for (let i = 0; i < 1000; i++) await store.write([[`k/${i}`, bytes(`value ${i}`)]])
+    const grown = process.memoryUsage().arrayBuffers - before
+    // 1,000 values of ~10 bytes; a 64 KiB slab each would be 64 MiB.
+    expect(grown).toBeLessThan(4 * 1024 * 1024)
+    expect(await store.get('k/999')).toEqual(bytes('value 999'))
+  })
 })
