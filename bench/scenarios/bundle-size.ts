@@ -20,9 +20,13 @@ import type { ScenarioResult } from '../types.ts'
  * (46.7 KiB), then 48 KiB; folder reads for a device that catches up (bulk-download.ts,
  * 0.9 KiB minified) and the read-ahead on a wake took it to 48.1 KiB. Loading the folder
  * reads on demand was tried and made the up-front chunk larger (the chunk's loader costs
- * more than the module). The budget keeps about 1.9 KiB of headroom above that.
+ * more than the module). The budget kept about 1.9 KiB of headroom above that: 50 KiB. Writes
+ * in parts for IndexedDB, the push delay counted from when the local write was due and the
+ * woken round that takes `pool.json` from its listing (a download saved per change on every
+ * reading device, 164 B) took it to 50.03 KiB; loading the backups code on demand was tried
+ * and again made the up-front chunk larger (50.7 KiB). The budget is now 51 KiB.
  */
-export const CORE_BUDGET_BYTES = 50 * 1024
+export const CORE_BUDGET_BYTES = 51 * 1024
 
 /** The bundles measured, as the source of their entry module. */
 export const BUNDLES = {

@@ -196,9 +196,10 @@ export function propagationResult(runs: PropagationFigures[]): ScenarioResult {
         'what its rounds took lately before uploading, at most half the delay), reads `pool.json` and the listing ' +
         'together (nothing is written before the pool is verified) and seals the batch; the upload (1) leaves when ' +
         'the delay has run out. Reader B: its long-poll answers when the upload commits (on Dropbox about half a ' +
-        "round trip; none here, as the emulator's latency comes before it handles a request), then `pool.json`, the " +
-        "listing and A's next batch, read together (1: the batch is read ahead, its path being known), then the " +
-        'apply. So 2 round trips after the delays here, 2.5 on Dropbox; what is left ' +
+        "round trip; none here, as the emulator's latency comes before it handles a request), then the listing and " +
+        "A's next batch, read together (1: the batch is read ahead, its path being known; `pool.json` is taken from " +
+        'the listing, which shows it at the revision B verified less than a minute ago), then the apply. So 2 round ' +
+        'trips after the delays here, 2.5 on Dropbox; what is left ' +
         "above them is each side's work between calls and the load of the machine (both devices and the emulator " +
         'share its cores).',
       ...runs.map(

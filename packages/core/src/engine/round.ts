@@ -2,7 +2,9 @@
  * One sync round, the unit of work of both `syncNow()` and the background
  * loop: check the pool, push, pull, then housekeeping. Rounds never overlap
  * (one mutex), and a round writes nothing into a pool or epoch it has not
- * verified in the same round.
+ * verified in the same round. A round woken by a change, with nothing to
+ * upload, may take `pool.json` from its listing instead (see
+ * `Rounds.#currentPool`): it then only reads and applies.
  */
 import { AuthError, CorruptBlobError, NeedsMasterError, PoolDeletedError, YDropboxError } from '../errors.ts'
 import type { PoolRecord } from '../remote/records.ts'
@@ -17,6 +19,13 @@ import { packPending, uploadOutbox } from './push.ts'
 import { noteWriters, readAhead } from './speculate.ts'
 import type { Chore } from './status.ts'
 import type { StatusReporter } from './status-reporter.ts'
+
+/**
+ * How long after a round read and verified `pool.json` a woken round may
+ * take it from the listing instead. Such rounds leave uploads and upkeep to
+ * the next round that reads it, so this bounds how late upkeep can be.
+ */
+export const LISTED_POOL_TRUST_MS = 60_000
 
 /** How a round runs. */
 export interface RoundOptions {
@@ -39,6 +48,8 @@ export class Rounds {
   #moreWork = false
   /** Time from a round's start to its upload (reads, then sealing), smoothed over the last rounds. */
   #beforeUploadMs = 0
+  /** The `pool.json` a round last read and verified, and when (`options.now()` time). */
+  #lastVerified: { current: CurrentPool; at: number } | undefined
 
   constructor(
     private readonly ctx: SyncContext,
@@ -73,13 +84,16 @@ export class Rounds {
       // Reads only, all at once: one round trip. Nothing is written before the pool is verified.
       const started = Date.now()
       const early = woken ? readAhead(this.ctx) : undefined
-      const current = await this.#currentPool(verified)
-      await packPending(this.ctx)
-      const took = Date.now() - started
-      this.#beforeUploadMs = this.#beforeUploadMs === 0 ? took : (3 * this.#beforeUploadMs + took) / 4
-      const wait = uploadAt === undefined ? 0 : uploadAt - Date.now()
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
-      await uploadOutbox(this.ctx)
+      const readOnly = woken && core.pendingCount === 0 && core.outbox.size === 0
+      const { current, listed } = await this.#currentPool(verified, readOnly)
+      if (!listed) {
+        await packPending(this.ctx)
+        const took = Date.now() - started
+        this.#beforeUploadMs = this.#beforeUploadMs === 0 ? took : (3 * this.#beforeUploadMs + took) / 4
+        const wait = uploadAt === undefined ? 0 : uploadAt - Date.now()
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+        await uploadOutbox(this.ctx)
+      }
       const covered = { ...core.state.coverage }
       await pull(this.ctx, await early)
       noteWriters(this.ctx, covered)
@@ -87,7 +101,7 @@ export class Rounds {
         core.device.finishCatchUp()
         await core.saveState()
       })
-      await this.#upkeep(current.pool)
+      if (!listed) await this.#upkeep(current.pool)
       // Watch from after our own writes, or the next wait wakes at once for them. That listing
       // may also show what other devices wrote meanwhile: the watch cursor is then past changes
       // this round did not pull, so another round runs now rather than at the next change.
@@ -144,16 +158,43 @@ export class Rounds {
 
   /**
    * Reads `pool.json` and lists the pool folder, together (one round trip),
-   * then checks the pool. The read is made in every round: a listing may lag
-   * behind the folder (the MemoryCloud's fault model makes it lag, and the
-   * model test caught a round that took a replaced pool for the one it had
-   * verified), while a download is current.
+   * then checks the pool. A round that may write reads it every time: a
+   * listing may lag behind the folder (the MemoryCloud's fault model makes it
+   * lag, and the model test caught a round that took a replaced pool for the
+   * one it had verified), while a download is current.
+   *
+   * A `readOnly` round (woken by a change, nothing to upload) lists only,
+   * when a round read `pool.json` less than {@link LISTED_POOL_TRUST_MS}
+   * ago: if the listing shows it at the revision verified then, that is the
+   * pool (`listed`), and the round skips its upload and upkeep. That saves
+   * every reading device a download per change it takes in. A lagging
+   * listing can only delay noticing a replaced pool until the next round
+   * that reads it, which writes nothing before it does; a listing shows
+   * changes in order, so one that shows a batch written after `pool.json`
+   * changed shows that change too. A listing that shows `pool.json` changed
+   * or gone makes the round read it (one more round trip, only then).
    */
-  async #currentPool(verified: CurrentPool | undefined): Promise<CurrentPool> {
-    const [read, listed] = await Promise.allSettled([verified ?? readPool(this.ctx), this.ctx.view.refresh()])
-    if (read.status === 'rejected') throw read.reason
-    if (listed.status === 'rejected') throw listed.reason
-    return this.#checkPool(read.value)
+  async #currentPool(
+    verified: CurrentPool | undefined,
+    readOnly: boolean,
+  ): Promise<{ current: CurrentPool; listed: boolean }> {
+    const { view } = this.ctx
+    const known = this.#lastVerified
+    let read: CurrentPool | undefined
+    if (!verified && readOnly && known && this.options.now() - known.at < LISTED_POOL_TRUST_MS) {
+      await view.refresh()
+      if (view.pool?.rev === known.current.rev) return { current: known.current, listed: true }
+      read = await readPool(this.ctx)
+    } else {
+      const [got, listing] = await Promise.allSettled([verified ?? readPool(this.ctx), view.refresh()])
+      if (got.status === 'rejected') throw got.reason
+      if (listing.status === 'rejected') throw listing.reason
+      read = got.value
+    }
+    this.#lastVerified = undefined
+    const current = await this.#checkPool(read)
+    this.#lastVerified = { current, at: this.options.now() }
+    return { current, listed: false }
   }
 
   /** The pool this round may write into, or the reason it may not (thrown). */

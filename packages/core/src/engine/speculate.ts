@@ -2,10 +2,11 @@
  * Reading ahead on a wake: when the store reports a change, it is most often
  * the next batch of the device that wrote last. A round woken that way reads
  * that file (its path is known: the device's next seq) while it lists the
- * folder and reads `pool.json`, so the change is applied one round trip
- * sooner. Only reads happen ahead; nothing is applied before the round has
- * verified the pool and the listing shows the file at the same revision. A
- * wrong guess costs one call that finds nothing.
+ * folder (and reads `pool.json`, unless the listing vouches for it; see
+ * `round.ts`), so the change is applied one round trip sooner. Only reads
+ * happen ahead; nothing is applied before the round has verified the pool
+ * and the listing shows the file at the same revision. A wrong guess costs
+ * one call that finds nothing.
  */
 
 import type { Prefetched } from './bulk-download.ts'
