@@ -40,7 +40,11 @@ async function arrived(device: TestDevice, id: string, value: number): Promise<v
   await expect.poll(async () => (await device.engine.doc(id)).getMap('entry').get('pain'), poll).toBe(value)
 }
 
-/** Writer `a` and reader `b` (its calls in `log`, its clock `clock.now`), both syncing in the background. */
+/**
+ * Writer `a` and reader `b` (its calls in `log`, its clock `clock.now`),
+ * both syncing in the background, once a first save of `a` reached `b` and
+ * both are idle (so `b`'s rounds have verified `pool.json` and know the writer).
+ */
 async function pair() {
   const cloud = new MemoryCloud()
   const log: string[] = []
@@ -52,16 +56,16 @@ async function pair() {
   await b.engine.activate()
   const idle = () => expect.poll(() => [a, b].every((d) => d.engine.status.state === 'idle'), poll).toBe(true)
   await idle()
+  await setField(a.engine, 'e1', 'pain', 1)
+  await arrived(b, 'e1', 1)
+  await idle()
+  log.length = 0
   return { cloud, log, clock, a, b, idle }
 }
 
 describe("a woken round's pool check", () => {
   it('takes pool.json from the listing when it shows the revision verified lately, and still applies the change', async () => {
     const { log, a, b, idle } = await pair()
-    await setField(a.engine, 'e1', 'pain', 1)
-    await arrived(b, 'e1', 1)
-    await idle()
-    log.length = 0
     await setField(a.engine, 'e1', 'pain', 2)
     await arrived(b, 'e1', 2)
     await idle()
@@ -76,10 +80,6 @@ describe("a woken round's pool check", () => {
 
   it('reads pool.json again once the last verification is older than the trust window', async () => {
     const { log, clock, a, b, idle } = await pair()
-    await setField(a.engine, 'e1', 'pain', 1)
-    await arrived(b, 'e1', 1)
-    await idle()
-    log.length = 0
     clock.offset += LISTED_POOL_TRUST_MS
     await setField(a.engine, 'e1', 'pain', 2)
     await arrived(b, 'e1', 2)
@@ -91,10 +91,6 @@ describe("a woken round's pool check", () => {
 
   it('reads pool.json in the same round when the listing shows a new revision of it', async () => {
     const { cloud, log, a, b, idle } = await pair()
-    await setField(a.engine, 'e1', 'pain', 1)
-    await arrived(b, 'e1', 1)
-    await idle()
-    log.length = 0
     // pool.json written again with the same record (a newline added): a new revision, and the only change.
     const other = cloud.connect()
     const got = (await other.get('/diary/pool.json'))!
@@ -111,10 +107,7 @@ describe("a woken round's pool check", () => {
   })
 
   it('notices a new master uploaded by another device', async () => {
-    const { a, b, idle } = await pair()
-    await setField(a.engine, 'e1', 'pain', 1)
-    await arrived(b, 'e1', 1)
-    await idle()
+    const { a, b } = await pair()
     await a.engine.uploadMaster()
     await expect.poll(() => b.engine.status.state, poll).toBe('needs-master')
     await a.engine.close()
