@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import * as Y from 'yjs'
 import type { SyncEngineOptions } from '../../src/engine/options.ts'
 import { SyncEngine } from '../../src/engine/sync-engine.ts'
@@ -54,6 +55,16 @@ export async function contents(engine: SyncEngine): Promise<Record<string, unkno
 export async function setField(engine: SyncEngine, id: string, key: string, value: unknown): Promise<void> {
   const doc = await engine.doc(id)
   doc.getMap('entry').set(key, value)
+}
+
+/**
+ * Resolves when `device` has `value` in field `pain` of entry `id`, set on another device.
+ * The entry is opened only once listed: opening it first would create it there, a save of its own.
+ */
+export async function arrived(device: TestDevice, id: string, value: number): Promise<void> {
+  const poll = { timeout: 20_000, interval: 5 }
+  await expect.poll(() => device.engine.list().some((d) => d.id === id), poll).toBe(true)
+  await expect.poll(async () => (await device.engine.doc(id)).getMap('entry').get('pain'), poll).toBe(value)
 }
 
 export { MemoryCloud, MemoryLocalStore, SyncEngine, Y }

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import type { BlobStore } from '../../src/blob-store.ts'
 import { LISTED_POOL_TRUST_MS } from '../../src/engine/round.ts'
-import { MemoryCloud, openDevice, setField, type TestDevice } from './helpers.ts'
+import { arrived, MemoryCloud, openDevice, setField } from './helpers.ts'
 
 /** A client of `cloud` that names each call it makes in `log`. */
 function recorded(cloud: MemoryCloud, log: string[]): BlobStore {
@@ -33,12 +33,6 @@ function recorded(cloud: MemoryCloud, log: string[]): BlobStore {
 }
 
 const poll = { timeout: 20_000, interval: 5 }
-
-/** Resolves when `device` lists entry `id` with `value`, without opening it first (that would create it). */
-async function arrived(device: TestDevice, id: string, value: number): Promise<void> {
-  await expect.poll(() => device.engine.list().some((d) => d.id === id), poll).toBe(true)
-  await expect.poll(async () => (await device.engine.doc(id)).getMap('entry').get('pain'), poll).toBe(value)
-}
 
 /**
  * Writer `a` and reader `b` (its calls in `log`, its clock `clock.now`),

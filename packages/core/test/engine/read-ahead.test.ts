@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { BlobStore } from '../../src/blob-store.ts'
-import { MemoryCloud, openDevice, setField, type TestDevice } from './helpers.ts'
+import { arrived, MemoryCloud, openDevice, setField } from './helpers.ts'
 
 /** A client of `cloud` that records when each call starts and ends. */
 function recorded(cloud: MemoryCloud, log: string[]): BlobStore {
@@ -22,16 +22,6 @@ function recorded(cloud: MemoryCloud, log: string[]): BlobStore {
     delete: (paths) => store.delete(paths),
     watch: (cursor, signal) => store.watch(cursor, signal),
   }
-}
-
-/**
- * Resolves when `device` has `value` in entry `id`. The entry is opened only
- * once listed: opening it first would create it there, a save of its own.
- */
-async function arrived(device: TestDevice, id: string, value: number): Promise<void> {
-  const poll = { timeout: 20_000, interval: 10 }
-  await expect.poll(() => device.engine.list().some((d) => d.id === id), poll).toBe(true)
-  await expect.poll(async () => (await device.engine.doc(id)).getMap('entry').get('pain'), poll).toBe(value)
 }
 
 describe('reading ahead on a wake', () => {
