@@ -137,4 +137,31 @@ describe("a woken round's pool check", () => {
     await a.engine.close()
     await b.engine.close()
   })
+
+  it('never writes into a pool replaced behind a lagging listing: the woken round only reads, the push round finds out', async () => {
+    const cloud = new MemoryCloud()
+    const fast = { autoSync: true, pushDelayMs: 10, flushDelayMs: 5 }
+    const a = await openDevice(cloud, 'a', fast)
+    const bStore = cloud.connect()
+    const b = await openDevice(cloud, 'b', { ...fast, remote: bStore })
+    await a.engine.activate()
+    await b.engine.activate()
+    await setField(a.engine, 'e1', 'pain', 1)
+    await arrived(b, 'e1', 1)
+    await expect.poll(() => b.engine.status.state, poll).toBe('idle')
+    // From here b's listings show nothing new, while its long-poll and downloads stay current.
+    bStore.setFaults({ listLag: 1_000 })
+    // Another device deletes the sync data and starts a new pool: b is woken, its listing still shows the old pool.json.
+    await a.engine.deleteAllSyncData()
+    await a.engine.activate()
+    const logs = async () =>
+      (await cloud.connect().list('/diary')).entries.filter((e) => e.path.endsWith('.ydu')).map((e) => e.path)
+    const before = await logs()
+    await setField(b.engine, 'e2', 'pain', 7)
+    // b's push round reads pool.json, finds another pool and stops, without uploading e2 anywhere.
+    await expect.poll(() => b.engine.status.state, poll).toBe('inactive')
+    expect(await logs()).toEqual(before)
+    await a.engine.close()
+    await b.engine.close()
+  })
 })
